@@ -1,0 +1,51 @@
+package io.reddwarf.spi;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A way to back up and restore instances of some datastore versions, listed in
+ * {@code META-INF/services/io.reddwarf.spi.BackupStrategy}. Strategies stream: they write the backup
+ * to a sink and read a restore from a source, and never keep a full copy on local disk; the control
+ * plane compresses, encrypts, checksums and stores the stream.
+ */
+public interface BackupStrategy {
+    /** A stable lowercase name, e.g. {@code "mariabackup"}, {@code "mysqldump"}. */
+    String name();
+
+    /** Whether this strategy can back up instances of this datastore type and version. */
+    boolean supports(String datastoreType, DatastoreVersion version);
+
+    /** Whether {@link #backup} accepts a parent to produce an incremental backup. */
+    default boolean incremental() {
+        return false;
+    }
+
+    /**
+     * Writes a backup of the running instance to {@code sink}. Called on a workflow thread; may take
+     * as long as the data requires.
+     *
+     * @param parent metadata of the parent backup for an incremental backup
+     * @return metadata to store with the backup and hand back as a parent or for restore
+     * @throws NotSupportedException if {@code parent} is present and {@link #incremental()} is false
+     */
+    BackupMetadata backup(InstanceContext context, Optional<BackupMetadata> parent, OutputStream sink);
+
+    /**
+     * Restores a backup into the instance, whose engine is stopped and whose data directory is
+     * empty. The control plane starts the engine afterwards.
+     */
+    void restore(InstanceContext context, BackupMetadata metadata, InputStream source);
+
+    /** Strategy-specific facts about a backup (log sequence numbers, binary log positions). */
+    record BackupMetadata(String strategy, Map<String, String> properties) {
+        public BackupMetadata {
+            requireNonNull(strategy, "strategy is null");
+            properties = Map.copyOf(requireNonNull(properties, "properties is null"));
+        }
+    }
+}
