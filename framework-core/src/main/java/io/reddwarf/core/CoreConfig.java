@@ -1,0 +1,138 @@
+package io.reddwarf.core;
+
+import static java.util.Objects.requireNonNull;
+
+import io.reddwarf.spi.Flavor;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Configuration of the control plane's core, read from {@code $REDDWARF_HOME/reddwarf.properties}
+ * when that file exists; every key has a default. See docs/configuration.md for the reference.
+ *
+ * @param home              the state directory ({@code state/}, {@code instances/}, {@code templates/})
+ * @param instanceAddress   the address instances listen on
+ * @param portMin           first port of the range handed to instances
+ * @param portMax           last port of the range (inclusive)
+ * @param flavors           the flavors users can choose
+ * @param jdbcUrl           the state store; empty for the embedded H2 file under {@code state/}
+ * @param jdbcUser          user for {@code jdbcUrl}
+ * @param jdbcPassword      password for {@code jdbcUrl}
+ * @param healthInterval    how often the health loop probes each instance
+ * @param buildTimeout      how long an instance may stay in BUILD before it is set to ERROR
+ * @param workers           how many workflow steps run at once
+ */
+public record CoreConfig(
+        Path home,
+        String instanceAddress,
+        int portMin,
+        int portMax,
+        List<Flavor> flavors,
+        Optional<String> jdbcUrl,
+        Optional<String> jdbcUser,
+        Optional<String> jdbcPassword,
+        Duration healthInterval,
+        Duration buildTimeout,
+        int workers) {
+
+    public static final String FILE_NAME = "reddwarf.properties";
+
+    public CoreConfig {
+        home = requireNonNull(home, "home is null").toAbsolutePath().normalize();
+        requireNonNull(instanceAddress, "instanceAddress is null");
+        flavors = List.copyOf(requireNonNull(flavors, "flavors is null"));
+        requireNonNull(jdbcUrl, "jdbcUrl is null");
+        requireNonNull(jdbcUser, "jdbcUser is null");
+        requireNonNull(jdbcPassword, "jdbcPassword is null");
+        requireNonNull(healthInterval, "healthInterval is null");
+        requireNonNull(buildTimeout, "buildTimeout is null");
+        if (portMin < 1024 || portMax > 65535 || portMin > portMax) {
+            throw new IllegalArgumentException("invalid port range " + portMin + "-" + portMax);
+        }
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1");
+        }
+    }
+
+    /** The flavors offered when the configuration names none. */
+    public static List<Flavor> defaultFlavors() {
+        return List.of(
+                new Flavor("1", "m1.tiny", 512, 1, 1),
+                new Flavor("2", "m1.small", 1024, 1, 5),
+                new Flavor("3", "m1.medium", 2048, 2, 10),
+                new Flavor("4", "m1.large", 4096, 4, 20));
+    }
+
+    /** Defaults for {@code home}, overridden by {@code home/reddwarf.properties} if it exists. */
+    public static CoreConfig load(Path home) {
+        Properties p = new Properties();
+        Path file = home.resolve(FILE_NAME);
+        if (Files.isRegularFile(file)) {
+            try (Reader r = Files.newBufferedReader(file)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return fromProperties(home, p);
+    }
+
+    static CoreConfig fromProperties(Path home, Properties p) {
+        String[] range = p.getProperty("instances.port-range", "34000-34999").trim().split("-");
+        if (range.length != 2) {
+            throw new IllegalArgumentException("instances.port-range must look like 34000-34999");
+        }
+        List<Flavor> flavors = new ArrayList<>();
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith("flavor.")) {
+                flavors.add(parseFlavor(key.substring("flavor.".length()), p.getProperty(key)));
+            }
+        }
+        flavors.sort(Comparator.comparing(Flavor::id));
+        return new CoreConfig(
+                home,
+                p.getProperty("instances.address", "127.0.0.1").trim(),
+                Integer.parseInt(range[0].trim()),
+                Integer.parseInt(range[1].trim()),
+                flavors.isEmpty() ? defaultFlavors() : flavors,
+                optional(p, "state.jdbc-url"),
+                optional(p, "state.user"),
+                optional(p, "state.password"),
+                Duration.ofMillis(Long.parseLong(p.getProperty("health.interval-ms", "2000").trim())),
+                Duration.ofSeconds(Long.parseLong(p.getProperty("build.timeout-seconds", "300").trim())),
+                Integer.parseInt(p.getProperty("workflow.workers", "8").trim()));
+    }
+
+    private static Flavor parseFlavor(String id, String value) {
+        String[] f = value.split(",");
+        if (f.length != 4) {
+            throw new IllegalArgumentException("flavor." + id + " must be name,ramMb,vcpus,diskGb");
+        }
+        return new Flavor(id, f[0].trim(), Integer.parseInt(f[1].trim()), Integer.parseInt(f[2].trim()),
+                Integer.parseInt(f[3].trim()));
+    }
+
+    private static Optional<String> optional(Properties p, String key) {
+        return Optional.ofNullable(p.getProperty(key)).map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    /** A copy with another port range (tests use disjoint ranges). */
+    public CoreConfig withPorts(int min, int max) {
+        return new CoreConfig(home, instanceAddress, min, max, flavors, jdbcUrl, jdbcUser, jdbcPassword,
+                healthInterval, buildTimeout, workers);
+    }
+
+    /** A copy with another state store. */
+    public CoreConfig withJdbc(String url, String user, String password) {
+        return new CoreConfig(home, instanceAddress, portMin, portMax, flavors, Optional.of(url),
+                Optional.ofNullable(user), Optional.ofNullable(password), healthInterval, buildTimeout, workers);
+    }
+}

@@ -1,0 +1,34 @@
+package io.reddwarf.core.instance;
+
+import static java.util.Objects.requireNonNull;
+
+import io.reddwarf.spi.DatabaseSpec;
+import io.reddwarf.spi.UserSpec;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A request to create an instance, already parsed from JSON but not yet validated against the
+ * datastore's rules ({@link InstanceService#create} does that).
+ *
+ * @param datastoreType    empty for the default datastore
+ * @param datastoreVersion empty for the datastore's default version
+ */
+public record CreateInstanceRequest(
+        String name,
+        String flavorRef,
+        int volumeSize,
+        Optional<String> datastoreType,
+        Optional<String> datastoreVersion,
+        List<DatabaseSpec> databases,
+        List<UserSpec> users) {
+
+    public CreateInstanceRequest {
+        requireNonNull(name, "name is null");
+        requireNonNull(flavorRef, "flavorRef is null");
+        requireNonNull(datastoreType, "datastoreType is null");
+        requireNonNull(datastoreVersion, "datastoreVersion is null");
+        databases = List.copyOf(requireNonNull(databases, "databases is null"));
+        users = List.copyOf(requireNonNull(users, "users is null"));
+    }
+}

@@ -1,0 +1,34 @@
+package io.reddwarf.core.instance;
+
+import java.util.List;
+
+/**
+ * Instances of a project. Every method takes the caller's project and treats another project's
+ * instance exactly like a missing one (404), so ids of other tenants cannot be probed.
+ */
+public interface InstanceService {
+
+    /**
+     * Validates the request, reserves resources and records the instance in BUILD in one
+     * transaction, then hands the build to a durable workflow. Returns at once.
+     *
+     * @throws io.reddwarf.core.ReddwarfException 400 for invalid input, 404 for an unknown flavor,
+     *         datastore or version
+     */
+    InstanceView create(String projectId, CreateInstanceRequest request);
+
+    /** The project's instances that are not deleted, oldest first. */
+    List<InstanceView> list(String projectId);
+
+    /** @throws io.reddwarf.core.ReddwarfException 404 if missing, deleted or another project's */
+    InstanceView get(String projectId, String instanceId);
+
+    /**
+     * Starts deleting the instance. An instance in BUILD cannot be deleted (422) until its build
+     * finishes or times out into ERROR; an instance in ERROR always can.
+     */
+    void delete(String projectId, String instanceId);
+
+    /** Restarts the engine (status REBOOT until it runs again). 422 unless ACTIVE. */
+    void restart(String projectId, String instanceId);
+}

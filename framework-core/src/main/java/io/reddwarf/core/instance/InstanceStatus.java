@@ -1,0 +1,31 @@
+package io.reddwarf.core.instance;
+
+/**
+ * The status users see, derived from the control plane's task and the engine's health in one
+ * place ({@link #of}): a failed task wins, then a running task, then health.
+ */
+public enum InstanceStatus {
+    BUILD, ACTIVE, REBOOT, SHUTDOWN, ERROR, BLOCKED;
+
+    /** What the control plane is doing to an instance. */
+    public enum Task { NONE, BUILDING, RESTARTING, DELETING, FAILED }
+
+    /** What the engine last reported (or NEW before it ever ran). */
+    public enum Health { NEW, RUNNING, STARTING, SHUTDOWN, CRASHED, UNKNOWN }
+
+    public static InstanceStatus of(Task task, Health health) {
+        return switch (task) {
+            case FAILED -> ERROR;
+            case BUILDING -> BUILD;
+            case RESTARTING -> REBOOT;
+            case DELETING -> SHUTDOWN;
+            case NONE -> switch (health) {
+                case RUNNING -> ACTIVE;
+                case NEW, STARTING -> BUILD;
+                case SHUTDOWN -> SHUTDOWN;
+                case CRASHED -> ERROR;
+                case UNKNOWN -> BLOCKED;
+            };
+        };
+    }
+}
