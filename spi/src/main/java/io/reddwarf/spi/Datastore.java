@@ -26,6 +26,16 @@ public interface Datastore {
     Set<Capability> capabilities();
 
     /**
+     * Checks a request before the control plane accepts it, so that an unacceptable database or
+     * user name is refused at once (400) rather than failing the build later. Called on request
+     * threads; must not touch any engine.
+     *
+     * @throws InvalidRequestException naming the first unacceptable item
+     */
+    default void validate(PrepareRequest request) {
+    }
+
+    /**
      * A handle on one instance. Cheap: it does not touch the engine. The handle may be created many
      * times for the same instance (after a control-plane restart, for each operation) and must hold
      * no state that is not derivable from the context's files.
