@@ -102,6 +102,11 @@ public final class LocalProvider {
         deleteTree(home);
     }
 
+    /** Kills every process that runs from the instance's directory (left by an interrupted step). */
+    public void killProcesses(String instanceId) {
+        killProcessesIn(homeOf(instanceId));
+    }
+
     /**
      * Kills processes that run from a directory below {@code instances/} whose instance is not in
      * {@code liveIds}; returns how many were killed.

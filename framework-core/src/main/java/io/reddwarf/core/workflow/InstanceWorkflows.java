@@ -138,6 +138,11 @@ public final class InstanceWorkflows implements AutoCloseable {
                 repository.markFailed(id, "The build request was lost; the instance cannot be built.");
                 return;
             }
+            if ("PREPARING".equals(row.getStep())) {
+                // an earlier attempt was interrupted (control plane killed): nothing it started may linger
+                LOG.info("Resuming the interrupted build of instance {}", id);
+                provider.killProcesses(id);
+            }
             repository.setStep(id, "PREPARING");
             long started = System.nanoTime();
             instance.get().prepare(DefaultInstanceService.openBuildRequest(secrets, row.getBuildRequest()));
