@@ -246,6 +246,17 @@ final class ErrorShapesTest {
     }
 
     @Test
+    void wrongMethodNamesTheAllowedOnes() {
+        assertThat(http.method("PUT", instances(), "{}").allow()).contains("GET").contains("POST");
+    }
+
+    @Test
+    void acceptWithoutJsonIs406() throws IOException {
+        assertError(http.getAccepting("/v1.0/" + PROJECT + "/flavors", "text/html"), 406, "notAcceptable",
+                "The API only produces application/json.");
+    }
+
+    @Test
     void anotherProjectsInstanceIsNotFound() throws IOException {
         Instant now = Instant.now();
         String id = "5f0c6f4e-2b59-4c43-9a5e-5d0b1a6b7c8d";

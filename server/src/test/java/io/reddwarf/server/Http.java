@@ -53,6 +53,10 @@ final class Http {
         return send(b);
     }
 
+    Answer getAccepting(String path, String accept) {
+        return send(builder(path).GET().setHeader("Accept", accept));
+    }
+
     Answer method(String method, String path, String body) {
         return send(builder(path).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json"));
@@ -72,7 +76,7 @@ final class Http {
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.body());
+                    response.body(), response.headers().firstValue("Allow").orElse(""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -82,7 +86,7 @@ final class Http {
     }
 
     /** A response: status, content type and body. */
-    record Answer(int status, String contentType, String body) {
+    record Answer(int status, String contentType, String body, String allow) {
         JsonNode json() {
             try {
                 return MAPPER.readTree(body);
