@@ -232,6 +232,11 @@ final class ErrorShapesTest {
     }
 
     @Test
+    void bodyWithoutContentTypeIsReadAsJson() {
+        assertThat(http.post(instances(), body(VALID), null).status()).isEqualTo(200);
+    }
+
+    @Test
     void unknownRouteIs404() throws IOException {
         assertError(http.get("/v1.0/" + PROJECT + "/nothing-here"), 404, "itemNotFound",
                 "The resource could not be found.");
@@ -292,6 +297,33 @@ final class ErrorShapesTest {
     void badActions(String action, int status, String name, String message) throws IOException {
         String id = http.post(instances(), body(VALID)).json().get("instance").get("id").asText();
         assertError(http.post(instances() + "/" + id + "/action", action), status, name, message);
+    }
+
+    @Test
+    void listPagesWithLimitAndMarker() throws IOException {
+        core.instances.clear();
+        for (String name : new String[] {"p1", "p2", "p3"}) {
+            http.post(instances(), body(VALID.replace("app1", name)));
+        }
+        var all = http.get(instances()).json().get("instances");
+        assertThat(all.size()).isEqualTo(3);
+        assertThat(http.get(instances()).json().has("links")).isFalse();
+
+        JsonNode first = http.get(instances() + "?limit=2").json();
+        assertThat(first.get("instances").size()).isEqualTo(2);
+        String next = first.get("links").get(0).get("href").asText();
+        assertThat(first.get("links").get(0).get("rel").asText()).isEqualTo("next");
+        assertThat(next).startsWith(server.baseUri() + "v1.0/" + PROJECT + "/instances?")
+                .contains("limit=2").contains("marker=" + first.get("instances").get(1).get("id").asText());
+
+        JsonNode second = http.get(next.substring(server.baseUri().toString().length() - 1)).json();
+        assertThat(second.get("instances").size()).isEqualTo(1);
+        assertThat(second.has("links")).isFalse();
+
+        assertError(http.get(instances() + "?limit=0"), 400, "badRequest", "The limit must be a positive integer.");
+        assertError(http.get(instances() + "?limit=x"), 400, "badRequest", "The limit must be a positive integer.");
+        assertError(http.get(instances() + "?marker=nope"), 400, "badRequest",
+                "The marker nope is not an instance of this project.");
     }
 
     @Test

@@ -14,11 +14,15 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import io.reddwarf.core.instance.InstanceView;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -37,16 +41,53 @@ public final class InstancesResource {
         this.instances = instances;
     }
 
+    /**
+     * All instances, oldest first; with {@code limit} one page, followed by a {@code next} link
+     * carrying the {@code marker} (the last id shown) when more remain, as Trove pages.
+     */
     @GET
-    public Map<String, Object> list(@PathParam("project_id") String project, @Context UriInfo uriInfo) {
+    public Map<String, Object> list(@PathParam("project_id") String project, @QueryParam("limit") String limit,
+            @QueryParam("marker") String marker, @Context UriInfo uriInfo) {
         Links links = new Links(uriInfo, project);
-        return Map.of("instances", instances.list(project).stream().map(i -> Views.InstanceJson.of(i, links)).toList());
+        List<InstanceView> all = instances.list(project);
+        int from = 0;
+        if (marker != null && !marker.isEmpty()) {
+            from = -1;
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).id().equals(marker)) {
+                    from = i + 1;
+                }
+            }
+            if (from < 0) {
+                throw ReddwarfException.badRequest("The marker " + marker + " is not an instance of this project.");
+            }
+        }
+        int to = all.size();
+        if (limit != null) {
+            if (!limit.matches("[0-9]{1,6}") || Integer.parseInt(limit) == 0) {
+                throw ReddwarfException.badRequest("The limit must be a positive integer.");
+            }
+            to = Math.min(all.size(), from + Integer.parseInt(limit));
+        }
+        List<InstanceView> page = all.subList(from, to);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("instances", page.stream().map(i -> Views.InstanceJson.of(i, links)).toList());
+        if (to < all.size() && !page.isEmpty()) {
+            String next = uriInfo.getAbsolutePathBuilder()
+                    .queryParam("limit", limit)
+                    .queryParam("marker", page.getLast().id())
+                    .build()
+                    .toString();
+            body.put("links", List.of(new Views.Link(next, "next")));
+        }
+        return body;
     }
 
     @GET
     @Path("detail")
-    public Map<String, Object> detail(@PathParam("project_id") String project, @Context UriInfo uriInfo) {
-        return list(project, uriInfo);
+    public Map<String, Object> detail(@PathParam("project_id") String project, @QueryParam("limit") String limit,
+            @QueryParam("marker") String marker, @Context UriInfo uriInfo) {
+        return list(project, limit, marker, uriInfo);
     }
 
     /** Trove answers a create with 200 and the instance in BUILD. */
