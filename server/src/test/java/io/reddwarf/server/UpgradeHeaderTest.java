@@ -93,6 +93,14 @@ final class UpgradeHeaderTest {
         assertThat(response.body()).contains("\"name\":\"jdk\"");
     }
 
+    @Test
+    void malformedHttpIsAnsweredWithoutABody() throws IOException {
+        String response = exchange("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n"
+                + "Content-Length: 3\r\nX-Auth-Token: demo-token\r\n\r\n{}");
+        assertThat(response).startsWith("HTTP/1.1 400");
+        assertThat(response).endsWith("Content-Length: 0\r\n\r\n");
+    }
+
     /** Sends raw bytes and reads one response, framed by its Content-Length. */
     private static String exchange(String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
