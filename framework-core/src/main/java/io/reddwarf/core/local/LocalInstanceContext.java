@@ -1,17 +1,108 @@
 package io.reddwarf.core.local;
 
+import static java.util.Objects.requireNonNull;
+
+import io.reddwarf.spi.DatastoreException;
 import io.reddwarf.spi.DatastoreVersion;
 import io.reddwarf.spi.Flavor;
 import io.reddwarf.spi.InstanceContext;
+import io.reddwarf.spi.ProcessSupervisor;
+import io.reddwarf.spi.SecretStore;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
-/** Placeholder until the local process supervisor lands; every call fails. */
-public final class LocalInstanceContext {
-    private LocalInstanceContext() {
+/**
+ * The {@link InstanceContext} of an instance run by the local provider: everything lives below
+ * {@code homeDir} in {@code data}, {@code conf}, {@code log} and {@code run}. Create it with
+ * {@link #create}, which makes the directories and wires the supervisor and secret store once.
+ */
+public record LocalInstanceContext(
+        String instanceId,
+        DatastoreVersion version,
+        Flavor flavor,
+        Path homeDir,
+        Path templateDir,
+        String bindAddress,
+        int port,
+        ProcessSupervisor processes,
+        SecretStore secrets) implements InstanceContext {
+
+    public LocalInstanceContext {
+        requireNonNull(instanceId, "instanceId is null");
+        requireNonNull(version, "version is null");
+        requireNonNull(flavor, "flavor is null");
+        requireNonNull(homeDir, "homeDir is null");
+        requireNonNull(templateDir, "templateDir is null");
+        requireNonNull(bindAddress, "bindAddress is null");
+        requireNonNull(processes, "processes is null");
+        requireNonNull(secrets, "secrets is null");
+        if (instanceId.isBlank()) {
+            throw new IllegalArgumentException("instanceId is blank");
+        }
+        if (port <= 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        homeDir = homeDir.toAbsolutePath().normalize();
+        templateDir = templateDir.toAbsolutePath().normalize();
     }
 
-    public static InstanceContext create(String instanceId, DatastoreVersion version, Flavor flavor, Path homeDir,
-            Path templateDir, String bindAddress, int port) {
-        throw new UnsupportedOperationException("local instance context not available yet");
+    /**
+     * Creates the instance's directories (mode 0700) below {@code homeDir} and, if missing,
+     * {@code templateDir}, and returns a context with a {@link LocalProcessSupervisor} owned by
+     * {@code homeDir} and a {@link FileSecretStore} over the configuration directory.
+     *
+     * @throws DatastoreException if a directory cannot be created
+     */
+    public static LocalInstanceContext create(
+            String instanceId,
+            DatastoreVersion version,
+            Flavor flavor,
+            Path homeDir,
+            Path templateDir,
+            String bindAddress,
+            int port) {
+        Path home = requireNonNull(homeDir, "homeDir is null").toAbsolutePath().normalize();
+        Path data = home.resolve("data");
+        Path conf = home.resolve("conf");
+        Path log = home.resolve("log");
+        Path run = home.resolve("run");
+        try {
+            createPrivateDirectory(home);
+            for (Path dir : new Path[] {data, conf, log, run}) {
+                createPrivateDirectory(dir);
+            }
+            Files.createDirectories(requireNonNull(templateDir, "templateDir is null"));
+        } catch (IOException e) {
+            throw new DatastoreException("Could not create the directories of instance " + instanceId + ".", e);
+        }
+        return new LocalInstanceContext(instanceId, version, flavor, home, templateDir, bindAddress, port,
+                new LocalProcessSupervisor(run, log, home), new FileSecretStore(conf));
+    }
+
+    @Override
+    public Path dataDir() {
+        return homeDir.resolve("data");
+    }
+
+    @Override
+    public Path confDir() {
+        return homeDir.resolve("conf");
+    }
+
+    @Override
+    public Path logDir() {
+        return homeDir.resolve("log");
+    }
+
+    @Override
+    public Path runDir() {
+        return homeDir.resolve("run");
+    }
+
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }
 }

@@ -1,14 +1,321 @@
 package io.reddwarf.core.local;
 
-import java.nio.file.Path;
-import java.util.List;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
 
-/** Placeholder until the local process supervisor lands. */
-public final class LocalProcessSupervisor {
-    private LocalProcessSupervisor() {
+import io.reddwarf.spi.DatastoreException;
+import io.reddwarf.spi.ProcessSupervisor;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.apache.commons.exec.CommandLine;
+import org.apache.commons.exec.DefaultExecutor;
+import org.apache.commons.exec.ExecuteWatchdog;
+import org.apache.commons.exec.PumpStreamHandler;
+import org.apache.commons.exec.Watchdog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local provider's {@link ProcessSupervisor}: daemons run in their own session (via
+ * {@code setsid}) with output appended to {@code <logDir>/<name>.out} and their pid in
+ * {@code <runDir>/<name>.pid}; they survive the control plane, even a {@code kill -9} of it.
+ *
+ * <p>A recorded pid counts as the daemon only while the process's command line contains the
+ * owner directory (the instance's home), so a pid reused by an unrelated process is never
+ * mistaken for the daemon, nor signalled. Thread-safe; one instance per instance home.
+ */
+public final class LocalProcessSupervisor implements ProcessSupervisor {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalProcessSupervisor.class);
+    private static final Path PROC = Path.of("/proc");
+    private static final Duration POLL = Duration.ofMillis(5);
+    private static final Duration PUMP_STOP_TIMEOUT = Duration.ofSeconds(2);
+
+    private final Path runDir;
+    private final Path logDir;
+    private final Path ownerDir;
+
+    /**
+     * @param runDir   where pid files are written
+     * @param logDir   where daemon output is appended
+     * @param ownerDir the directory every daemon's command line must mention (the instance home)
+     */
+    public LocalProcessSupervisor(Path runDir, Path logDir, Path ownerDir) {
+        this.runDir = requireNonNull(runDir, "runDir is null").toAbsolutePath();
+        this.logDir = requireNonNull(logDir, "logDir is null").toAbsolutePath();
+        this.ownerDir = requireNonNull(ownerDir, "ownerDir is null").toAbsolutePath();
     }
 
+    @Override
+    public long spawn(Daemon daemon) {
+        requireNonNull(daemon, "daemon is null");
+        List<String> argv = new ArrayList<>(daemon.argv().size() + 1);
+        argv.add("setsid");
+        argv.addAll(daemon.argv());
+        ProcessBuilder builder = new ProcessBuilder(argv)
+                .directory(daemon.workingDir().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(daemon.name() + ".out").toFile()));
+        builder.environment().putAll(daemon.environment());
+        LOG.debug("Spawning daemon {}: {}", daemon.name(), daemon.argv());
+        Process process;
+        try {
+            Files.createDirectories(logDir);
+            Files.createDirectories(runDir);
+            process = builder.start();
+        } catch (IOException e) {
+            throw new DatastoreException("Could not start daemon '" + daemon.name() + "': " + e.getMessage(), e);
+        }
+        // setsid execs in place (the child of the JVM is never a process group leader), so this is the daemon's pid.
+        long pid = process.pid();
+        try {
+            writeAtomically(pidFile(daemon.name()), Long.toString(pid));
+        } catch (IOException e) {
+            process.destroyForcibly();
+            throw new DatastoreException("Could not write the pid file of daemon '" + daemon.name() + "'.", e);
+        }
+        LOG.debug("Daemon {} runs as pid {}", daemon.name(), pid);
+        return pid;
+    }
+
+    @Override
+    public OptionalLong alivePid(String name) {
+        OptionalLong pid = recordedPid(name);
+        if (pid.isPresent() && isOwnedAndAlive(pid.getAsLong())) {
+            return pid;
+        }
+        return OptionalLong.empty();
+    }
+
+    @Override
+    public void stop(String name, Duration grace) {
+        requireNonNull(grace, "grace is null");
+        OptionalLong pid = alivePid(name);
+        if (pid.isPresent()) {
+            terminate(pid.getAsLong(), grace, name);
+        }
+        try {
+            Files.deleteIfExists(pidFile(name));
+        } catch (IOException e) {
+            throw new DatastoreException("Could not remove the pid file of daemon '" + name + "'.", e);
+        }
+    }
+
+    private void terminate(long pid, Duration grace, String name) {
+        ProcessHandle handle = ProcessHandle.of(pid).orElse(null);
+        if (handle == null) {
+            return;
+        }
+        LOG.debug("Stopping daemon {} (pid {})", name, pid);
+        handle.destroy();
+        if (awaitGone(pid, grace)) {
+            return;
+        }
+        LOG.warn("Daemon {} (pid {}) did not stop within {}; killing it", name, pid, grace);
+        handle.destroyForcibly();
+        if (!awaitGone(pid, Duration.ofSeconds(30))) {
+            throw new DatastoreException("Daemon '" + name + "' did not exit after SIGKILL.");
+        }
+    }
+
+    private boolean awaitGone(long pid, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (isRunning(pid)) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            sleep(POLL);
+        }
+        return true;
+    }
+
+    @Override
+    public ExecResult exec(Command command) {
+        requireNonNull(command, "command is null");
+        Redactor redactor = new Redactor(command.secrets());
+        List<String> shownArgv = redactor.redact(command.argv());
+        LOG.debug("Running {}", shownArgv);
+        CommandLine line = new CommandLine(command.argv().get(0));
+        for (String arg : command.argv().subList(1, command.argv().size())) {
+            line.addArgument(arg, false);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        InputStream in = command.stdin().map(s -> (InputStream) new ByteArrayInputStream(s.getBytes(UTF_8))).orElse(null);
+        TreeKillingWatchdog watchdog = new TreeKillingWatchdog(command.timeout());
+        PumpStreamHandler streams = new PumpStreamHandler(out, err, in);
+        // A killed command's children may keep its output open; do not wait for them for long.
+        streams.setStopTimeout(PUMP_STOP_TIMEOUT);
+        DefaultExecutor executor = DefaultExecutor.builder().setExecuteStreamHandler(streams).get();
+        executor.setWatchdog(watchdog);
+        executor.setExitValues(null);
+        int exitCode;
+        try {
+            exitCode = executor.execute(line);
+        } catch (IOException e) {
+            if (watchdog.killedProcess()) {
+                throw timedOut(shownArgv, command.timeout());
+            }
+            throw new DatastoreException("Could not run " + shownArgv + ": " + redactor.redact(String.valueOf(e.getMessage())));
+        }
+        if (watchdog.killedProcess()) {
+            throw timedOut(shownArgv, command.timeout());
+        }
+        String stdout = redactor.redact(out.toString(UTF_8));
+        String stderr = redactor.redact(err.toString(UTF_8));
+        if (exitCode != 0) {
+            LOG.debug("{} exited with {}: {}", shownArgv, exitCode, stderr.strip());
+        }
+        return new ExecResult(exitCode, stdout, stderr);
+    }
+
+    /** Kills the command's descendants too, which would otherwise keep its output pipes open. */
+    private static final class TreeKillingWatchdog extends ExecuteWatchdog {
+        private volatile Process process;
+
+        TreeKillingWatchdog(Duration timeout) {
+            super(timeout.toMillis());
+        }
+
+        @Override
+        public synchronized void start(Process started) {
+            this.process = started;
+            super.start(started);
+        }
+
+        @Override
+        public synchronized void timeoutOccured(Watchdog watchdog) {
+            Process started = process;
+            if (started != null) {
+                started.descendants().forEach(ProcessHandle::destroyForcibly);
+            }
+            super.timeoutOccured(watchdog);
+        }
+    }
+
+    private static DatastoreException timedOut(List<String> shownArgv, Duration timeout) {
+        return new DatastoreException("Command " + shownArgv + " timed out after " + timeout.toMillis() + " ms and was killed.");
+    }
+
+    /**
+     * The pids of live processes whose command line mentions {@code dir}'s absolute path, for
+     * example daemons of an instance the control plane no longer knows about. Never includes the
+     * calling JVM.
+     */
     public static List<Long> findProcessesReferencing(Path dir) {
-        return List.of();
+        String needle = dir.toAbsolutePath().normalize().toString();
+        long self = ProcessHandle.current().pid();
+        List<Long> pids = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, p -> isNumeric(p.getFileName().toString()))) {
+            for (Path entry : entries) {
+                long pid = Long.parseLong(entry.getFileName().toString());
+                if (pid != self && isRunning(pid) && commandLine(pid).contains(needle)) {
+                    pids.add(pid);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        pids.sort(null);
+        return pids;
+    }
+
+    Path pidFile(String name) {
+        return runDir.resolve(name + ".pid");
+    }
+
+    private OptionalLong recordedPid(String name) {
+        try {
+            String text = Files.readString(pidFile(name), UTF_8).strip();
+            return text.isEmpty() || !isNumeric(text) ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(text));
+        } catch (NoSuchFileException e) {
+            return OptionalLong.empty();
+        } catch (IOException e) {
+            LOG.warn("Could not read pid file {}: {}", pidFile(name), e.toString());
+            return OptionalLong.empty();
+        }
+    }
+
+    private boolean isOwnedAndAlive(long pid) {
+        return isRunning(pid) && commandLine(pid).contains(ownerDir.toString());
+    }
+
+    /** Alive and not a zombie. */
+    static boolean isRunning(long pid) {
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            char state = processState(pid);
+            return state != 'Z' && state != 'X' && state != 0;
+        }
+        return false;
+    }
+
+    private static char processState(long pid) {
+        try {
+            String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), UTF_8);
+            // The command name in parentheses may itself contain ") ", so look after the last one.
+            int end = stat.lastIndexOf(')');
+            return end >= 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static String commandLine(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("cmdline"));
+            return new String(raw, UTF_8).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static boolean isNumeric(String text) {
+        if (text.isEmpty() || text.length() > 18) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void writeAtomically(Path target, String content) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            Files.writeString(tmp, content, UTF_8);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatastoreException("Interrupted while waiting for a process.", e);
+        }
     }
 }
