@@ -9,9 +9,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -22,23 +25,42 @@ import java.util.function.BooleanSupplier;
  * instance ports. Closing it deletes whatever instances are left and stops the control plane.
  */
 final class LiveServer implements AutoCloseable {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     final Path home;
     final ReddwarfServer server;
     final Http http;
     final String project;
 
     LiveServer(String name, int portMin, int portMax) {
-        try {
-            Path homes = Path.of("target", "test-homes").toAbsolutePath();
-            Files.createDirectories(homes);
-            home = Files.createTempDirectory(homes, name + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        home = shortHome(name);
         ServerOptions options = new ServerOptions(0, "127.0.0.1", home);
         server = ReddwarfServer.start(options, CoreConfig.load(home).withPorts(portMin, portMax));
         http = new Http(server.baseUri(), server.credentials().demoToken());
         project = server.credentials().demoProject();
+    }
+
+    /**
+     * A fresh home with a short path: engines put their Unix socket under the instance directory,
+     * and socket paths are limited to 107 bytes.
+     */
+    static Path shortHome(String name) {
+        try {
+            Path homes = Path.of("target", "h").toAbsolutePath();
+            Files.createDirectories(homes);
+            for (int attempt = 0; ; attempt++) {
+                Path candidate = homes.resolve(name + "-" + HexFormat.of().toHexDigits((short) RANDOM.nextInt()));
+                try {
+                    return Files.createDirectory(candidate);
+                } catch (FileAlreadyExistsException e) {
+                    if (attempt > 100) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     String instances() {

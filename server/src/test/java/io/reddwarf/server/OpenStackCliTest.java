@@ -70,6 +70,20 @@ final class OpenStackCliTest {
         }
     }
 
+    static JsonNode awaitActive(String name, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode shown = openstackJson("database", "instance", "show", name);
+            String status = shown.get("status").asText();
+            if (status.equals("ACTIVE")) {
+                return shown;
+            }
+            if (status.equals("ERROR") || System.nanoTime() > deadline) {
+                fail(name + " did not become ACTIVE: " + shown);
+            }
+        }
+    }
+
     @Test
     void catalogCommands() {
         assertThat(openstackJson("datastore", "list").findValuesAsText("Name")).contains("mariadb");
@@ -90,10 +104,7 @@ final class OpenStackCliTest {
         JsonNode list = openstackJson("database", "instance", "list");
         assertThat(list.findValuesAsText("Name")).contains("app1");
 
-        LiveServer.await(Duration.ofSeconds(120),
-                () -> openstackJson("database", "instance", "show", "app1").get("status").asText().equals("ACTIVE"),
-                "app1 did not become ACTIVE");
-        JsonNode shown = openstackJson("database", "instance", "show", "app1");
+        JsonNode shown = awaitActive("app1", Duration.ofSeconds(120));
         assertThat(shown.get("id").asText()).isEqualTo(id);
         assertThat(shown.get("datastore").asText()).isEqualTo("mariadb");
         assertThat(shown.get("datastore_version").asText()).isEqualTo("10.11");
