@@ -26,6 +26,15 @@ public interface Datastore {
     Set<Capability> capabilities();
 
     /**
+     * Checks what a create request asks for (database and user names, hosts, character sets)
+     * against this datastore's rules, before the control plane accepts the request. Called on a
+     * request thread; does not touch any engine. {@link DatastoreInstance#prepare} checks again.
+     *
+     * @throws InvalidRequestException with a message for the user if something is unacceptable
+     */
+    default void validate(PrepareRequest request) {}
+
+    /**
      * A handle on one instance. Cheap: it does not touch the engine. The handle may be created many
      * times for the same instance (after a control-plane restart, for each operation) and must hold
      * no state that is not derivable from the context's files.
