@@ -26,14 +26,13 @@ public interface Datastore {
     Set<Capability> capabilities();
 
     /**
-     * Checks a request before the control plane accepts it, so that an unacceptable database or
-     * user name is refused at once (400) rather than failing the build later. Called on request
-     * threads; must not touch any engine.
+     * Checks what a create request asks for (database and user names, hosts, character sets)
+     * against this datastore's rules, before the control plane accepts the request. Called on a
+     * request thread; does not touch any engine. {@link DatastoreInstance#prepare} checks again.
      *
-     * @throws InvalidRequestException naming the first unacceptable item
+     * @throws InvalidRequestException with a message for the user if something is unacceptable
      */
-    default void validate(PrepareRequest request) {
-    }
+    default void validate(PrepareRequest request) {}
 
     /**
      * A handle on one instance. Cheap: it does not touch the engine. The handle may be created many

@@ -89,8 +89,27 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
             process.destroyForcibly();
             throw new DatastoreException("Could not write the pid file of daemon '" + daemon.name() + "'.", e);
         }
+        awaitOwnSession(pid);
         LOG.debug("Daemon {} runs as pid {}", daemon.name(), pid);
         return pid;
+    }
+
+    /** Returns once setsid has detached the child, so a JVM killed right after spawn cannot take the daemon along. */
+    private static void awaitOwnSession(long pid) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (isRunning(pid) && sessionId(pid) != pid && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static long sessionId(long pid) {
+        try {
+            String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), UTF_8);
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[3]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     @Override

@@ -1,0 +1,582 @@
+package io.reddwarf.driver.mysql;
+
+import static io.reddwarf.driver.mysql.MySqlIdentifiers.quoteAccount;
+import static io.reddwarf.driver.mysql.MySqlIdentifiers.quoteGrantDatabase;
+import static io.reddwarf.driver.mysql.MySqlIdentifiers.quoteIdentifier;
+import static io.reddwarf.driver.mysql.MySqlIdentifiers.quoteString;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import io.reddwarf.spi.DatabaseAdmin;
+import io.reddwarf.spi.DatabaseSpec;
+import io.reddwarf.spi.DatastoreException;
+import io.reddwarf.spi.DatastoreInstance;
+import io.reddwarf.spi.Endpoint;
+import io.reddwarf.spi.HealthStatus;
+import io.reddwarf.spi.InstanceContext;
+import io.reddwarf.spi.PrepareRequest;
+import io.reddwarf.spi.ProcessSupervisor.Daemon;
+import io.reddwarf.spi.RootAdmin;
+import io.reddwarf.spi.Secret;
+import io.reddwarf.spi.UserAdmin;
+import io.reddwarf.spi.UserSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One MariaDB instance of the local host. Everything it knows comes from its context's files:
+ * {@code conf/my.cnf} and {@code conf/client.cnf} (mode 0600), the secret {@code admin-password},
+ * the marker {@code data/.reddwarf-prepared} (prepare finished) and {@code run/stopped} (stopped on
+ * purpose).
+ */
+final class MariaDbInstance implements DatastoreInstance {
+    private static final Logger LOG = LoggerFactory.getLogger(MariaDbInstance.class);
+
+    static final String DAEMON = "mariadbd";
+    static final String ADMIN_SECRET = "admin-password";
+    private static final String PREPARED_MARKER = ".reddwarf-prepared";
+    private static final String STOPPED_MARKER = "stopped";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    private static final Duration DESTROY_GRACE = Duration.ofSeconds(5);
+    private static final Duration STATUS_TIMEOUT = Duration.ofMillis(300);
+    private static final Duration POLL = Duration.ofMillis(5);
+    /** Unix socket paths longer than this do not fit {@code sockaddr_un}. */
+    private static final int MAX_SOCKET_PATH = 107;
+    /**
+     * Settings the template is created with and every instance runs with; a differing redo log
+     * size would make the first start resize the log.
+     */
+    static final List<String> TEMPLATE_SETTINGS = List.of("--innodb-log-file-size=8M");
+    private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Engine engine;
+    private final Binaries binaries;
+    private final InstanceContext context;
+
+    MariaDbInstance(Engine engine, Binaries binaries, InstanceContext context) {
+        this.engine = requireNonNull(engine, "engine is null");
+        this.binaries = requireNonNull(binaries, "binaries is null");
+        this.context = requireNonNull(context, "context is null");
+    }
+
+    /** How long the steps of one {@link #prepare} took, in milliseconds. */
+    record PrepareTimings(long templateMillis, long copyMillis, long startMillis, long sqlMillis) {}
+
+    @Override
+    public String type() {
+        return engine.type();
+    }
+
+    @Override
+    public void prepare(PrepareRequest request) {
+        prepareMeasured(request);
+    }
+
+    PrepareTimings prepareMeasured(PrepareRequest request) {
+        requireNonNull(request, "request is null");
+        MySqlIdentifiers.validate(request);
+        if (Files.exists(preparedMarker())) {
+            long started = System.nanoTime();
+            start();
+            return new PrepareTimings(0, 0, millisSince(started), 0);
+        }
+        checkSocketPath();
+        context.processes().stop(DAEMON, STOP_GRACE);
+
+        long started = System.nanoTime();
+        Path template = new DataDirTemplate(engine, binaries, context).ensure();
+        long templateMillis = millisSince(started);
+
+        started = System.nanoTime();
+        deleteContents(context.dataDir());
+        copyTree(template, context.dataDir());
+        long copyMillis = millisSince(started);
+
+        Secret adminPassword = context.secrets().getOrGenerate(ADMIN_SECRET);
+        writeServerConfig();
+        writeClientConfig(adminPassword);
+
+        started = System.nanoTime();
+        start();
+        long startMillis = millisSince(started);
+
+        started = System.nanoTime();
+        List<Secret> secrets = new ArrayList<>();
+        secrets.add(adminPassword);
+        StringBuilder sql = new StringBuilder();
+        for (String host : List.of("localhost", "127.0.0.1")) {
+            String account = quoteAccount(MySqlIdentifiers.ADMIN_USER, host);
+            sql.append("CREATE USER IF NOT EXISTS ").append(account).append(" IDENTIFIED BY ")
+                    .append(quoteString(adminPassword.value())).append(";\n")
+                    .append("ALTER USER ").append(account).append(" IDENTIFIED BY ")
+                    .append(quoteString(adminPassword.value())).append(";\n")
+                    .append("GRANT ALL PRIVILEGES ON *.* TO ").append(account).append(" WITH GRANT OPTION;\n");
+        }
+        sql.append(createDatabasesSql(request.databases()));
+        sql.append(createUsersSql(request.users(), secrets));
+        client().runAsSocketRoot(sql.toString(), secrets);
+        long sqlMillis = millisSince(started);
+
+        try {
+            Files.writeString(preparedMarker(), "", UTF_8);
+        } catch (IOException e) {
+            throw new DatastoreException("Could not mark instance " + context.instanceId() + " as prepared.", e);
+        }
+        PrepareTimings timings = new PrepareTimings(templateMillis, copyMillis, startMillis, sqlMillis);
+        LOG.info("Prepared {} instance {}: template {} ms, copy {} ms, start {} ms, accounts {} ms", type(),
+                context.instanceId(), templateMillis, copyMillis, startMillis, sqlMillis);
+        return timings;
+    }
+
+    @Override
+    public void start() {
+        OptionalLong running = context.processes().alivePid(DAEMON);
+        if (running.isPresent()) {
+            awaitReady(running.getAsLong());
+            return;
+        }
+        if (!Files.exists(serverConfig())) {
+            throw new DatastoreException("Instance " + context.instanceId() + " cannot start: it has not been prepared.");
+        }
+        try {
+            Files.deleteIfExists(stoppedMarker());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> argv = new ArrayList<>();
+        argv.add(binaries.require(engine.serverBinary()).toString());
+        argv.add("--defaults-file=" + serverConfig());
+        if (Binaries.runningAsRoot()) {
+            argv.add("--user=root");
+        }
+        long pid = context.processes().spawn(new Daemon(DAEMON, argv, Map.of(), context.dataDir()));
+        awaitReady(pid);
+    }
+
+    private void awaitReady(long pid) {
+        String host = HandshakeProbe.probeHost(context.bindAddress());
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            if (context.processes().alivePid(DAEMON).isEmpty()) {
+                throw new DatastoreException("The " + type() + " server of instance " + context.instanceId()
+                        + " exited while starting. Its log ends with:\n" + errorLogTail());
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                throw new DatastoreException("The " + type() + " server of instance " + context.instanceId()
+                        + " (pid " + pid + ") did not accept connections within " + START_TIMEOUT.toSeconds()
+                        + " s. Its log ends with:\n" + errorLogTail());
+            }
+            try {
+                if (HandshakeProbe.answers(host, context.port(), Duration.ofNanos(Math.min(remaining, 1_000_000_000L)))) {
+                    return;
+                }
+            } catch (IOException notListeningYet) {
+                sleep(POLL);
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        try {
+            if (Files.isDirectory(context.runDir())) {
+                Files.writeString(stoppedMarker(), "", UTF_8);
+            }
+        } catch (IOException e) {
+            throw new DatastoreException("Could not record the stop of instance " + context.instanceId() + ".", e);
+        }
+        context.processes().stop(DAEMON, STOP_GRACE);
+    }
+
+    @Override
+    public HealthStatus status() {
+        try {
+            if (context.processes().alivePid(DAEMON).isEmpty()) {
+                boolean intended = Files.exists(stoppedMarker()) || !Files.exists(preparedMarker());
+                return intended ? HealthStatus.SHUTDOWN : HealthStatus.CRASHED;
+            }
+            try {
+                return HandshakeProbe.answers(HandshakeProbe.probeHost(context.bindAddress()), context.port(), STATUS_TIMEOUT)
+                        ? HealthStatus.RUNNING
+                        : HealthStatus.STARTING;
+            } catch (IOException notListening) {
+                return HealthStatus.STARTING;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not determine the status of instance {}: {}", context.instanceId(), e.toString());
+            return HealthStatus.UNKNOWN;
+        }
+    }
+
+    @Override
+    public Endpoint endpoint() {
+        return new Endpoint(context.bindAddress(), context.port());
+    }
+
+    @Override
+    public void destroy() {
+        try {
+            context.processes().stop(DAEMON, DESTROY_GRACE);
+        } catch (DatastoreException e) {
+            LOG.warn("Could not stop the server of instance {} before removing it: {}", context.instanceId(), e.getMessage());
+        }
+        deleteTree(context.homeDir());
+    }
+
+    @Override
+    public DatabaseAdmin databases() {
+        return new DatabaseAdmin() {
+            @Override
+            public List<DatabaseSpec> list() {
+                String sql = "SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME"
+                        + " FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN ("
+                        + quotedList(MySqlIdentifiers.systemDatabases()) + ") ORDER BY SCHEMA_NAME;\n";
+                return admin(sql, List.of()).stream()
+                        .map(row -> new DatabaseSpec(row.get(0), Optional.of(row.get(1)), Optional.of(row.get(2))))
+                        .toList();
+            }
+
+            @Override
+            public void create(List<DatabaseSpec> databases) {
+                databases.forEach(MySqlIdentifiers::validateDatabase);
+                if (!databases.isEmpty()) {
+                    admin(createDatabasesSql(databases), List.of());
+                }
+            }
+
+            @Override
+            public void drop(String name) {
+                MySqlIdentifiers.validateDatabaseName(name);
+                admin("DROP DATABASE IF EXISTS " + quoteIdentifier(name) + ";\n", List.of());
+            }
+        };
+    }
+
+    @Override
+    public UserAdmin users() {
+        return new UserAdmin() {
+            @Override
+            public List<User> list() {
+                String sql = "SELECT u.User, u.Host, IFNULL(d.Db, '') FROM mysql.user u"
+                        + " LEFT JOIN mysql.db d ON d.User = u.User AND d.Host = u.Host"
+                        + " WHERE u.is_role = 'N' AND u.User <> '' AND u.User NOT IN ("
+                        + quotedList(MySqlIdentifiers.reservedUsers()) + ")"
+                        + " ORDER BY u.User, u.Host, d.Db;\n";
+                Map<List<String>, List<String>> grants = new LinkedHashMap<>();
+                for (List<String> row : admin(sql, List.of())) {
+                    List<String> databases = grants.computeIfAbsent(List.of(row.get(0), row.get(1)), k -> new ArrayList<>());
+                    if (!row.get(2).isEmpty()) {
+                        databases.add(unescapeGrantDatabase(row.get(2)));
+                    }
+                }
+                return grants.entrySet().stream()
+                        .map(e -> new User(e.getKey().get(0), e.getKey().get(1), e.getValue()))
+                        .toList();
+            }
+
+            @Override
+            public void create(List<UserSpec> users) {
+                users.forEach(MySqlIdentifiers::validateUser);
+                if (!users.isEmpty()) {
+                    List<Secret> secrets = new ArrayList<>();
+                    String sql = createUsersSql(users, secrets);
+                    admin(sql, secrets);
+                }
+            }
+
+            @Override
+            public void drop(String name, String host) {
+                MySqlIdentifiers.validateUserName(name);
+                MySqlIdentifiers.validateHost(host);
+                admin("DROP USER IF EXISTS " + quoteAccount(name, host) + ";\n", List.of());
+            }
+        };
+    }
+
+    @Override
+    public RootAdmin root() {
+        return new RootAdmin() {
+            private static final String ROOT_ACCOUNT = "'root'@'%'";
+
+            @Override
+            public boolean isEnabled() {
+                List<List<String>> rows = admin(
+                        "SELECT COUNT(*) FROM mysql.global_priv WHERE User = 'root' AND Host = '%';\n", List.of());
+                return !rows.isEmpty() && !"0".equals(rows.get(0).get(0));
+            }
+
+            @Override
+            public Secret enable(Optional<Secret> password) {
+                Secret secret = password.orElseGet(MariaDbInstance::generatePassword);
+                String literal = quoteString(secret.value());
+                admin("CREATE USER IF NOT EXISTS " + ROOT_ACCOUNT + " IDENTIFIED BY " + literal + ";\n"
+                        + "ALTER USER " + ROOT_ACCOUNT + " IDENTIFIED BY " + literal + ";\n"
+                        + "GRANT ALL PRIVILEGES ON *.* TO " + ROOT_ACCOUNT + " WITH GRANT OPTION;\n", List.of(secret));
+                return secret;
+            }
+
+            @Override
+            public void disable() {
+                admin("DROP USER IF EXISTS " + ROOT_ACCOUNT + ";\n", List.of());
+            }
+        };
+    }
+
+    private List<List<String>> admin(String sql, List<Secret> secrets) {
+        if (!Files.exists(clientConfig())) {
+            writeClientConfig(context.secrets().get(ADMIN_SECRET).orElseThrow(() -> new DatastoreException(
+                    "Instance " + context.instanceId() + " has no administrative account: it has not been prepared.")));
+        }
+        return client().runAsAdmin(sql, secrets);
+    }
+
+    private MySqlClient client() {
+        return new MySqlClient(context, binaries.require(engine.clientBinary()), socket(), clientConfig());
+    }
+
+    private static String createDatabasesSql(List<DatabaseSpec> databases) {
+        StringBuilder sql = new StringBuilder();
+        for (DatabaseSpec database : databases) {
+            sql.append("CREATE DATABASE IF NOT EXISTS ").append(quoteIdentifier(database.name()));
+            database.characterSet().ifPresent(cs -> sql.append(" CHARACTER SET ").append(quoteIdentifier(cs)));
+            database.collation().ifPresent(c -> sql.append(" COLLATE ").append(quoteIdentifier(c)));
+            sql.append(";\n");
+        }
+        return sql.toString();
+    }
+
+    private static String createUsersSql(List<UserSpec> users, List<Secret> secrets) {
+        StringBuilder sql = new StringBuilder();
+        for (UserSpec user : users) {
+            secrets.add(user.password());
+            String account = quoteAccount(user.name(), user.host());
+            sql.append("CREATE USER IF NOT EXISTS ").append(account).append(" IDENTIFIED BY ")
+                    .append(quoteString(user.password().value())).append(";\n");
+            for (String database : user.databases()) {
+                sql.append("GRANT ALL PRIVILEGES ON ").append(quoteGrantDatabase(database)).append(".* TO ")
+                        .append(account).append(";\n");
+            }
+        }
+        return sql.toString();
+    }
+
+    private static String quotedList(java.util.Set<String> values) {
+        return values.stream().sorted().map(MySqlIdentifiers::quoteString).collect(Collectors.joining(", "));
+    }
+
+    private static String unescapeGrantDatabase(String pattern) {
+        return pattern.replace("\\_", "_").replace("\\%", "%").replace("\\\\", "\\");
+    }
+
+    static Secret generatePassword() {
+        StringBuilder value = new StringBuilder(32);
+        for (int i = 0; i < 32; i++) {
+            value.append(ALPHANUMERIC.charAt(RANDOM.nextInt(ALPHANUMERIC.length())));
+        }
+        return new Secret(value.toString());
+    }
+
+    private void writeServerConfig() {
+        int ramMb = context.flavor().ramMb();
+        int bufferPoolMb = Math.max(32, ramMb / 2);
+        int maxConnections = Math.max(20, Math.min(1000, ramMb / 8));
+        StringBuilder cnf = new StringBuilder()
+                .append("# Written by Reddwarf for instance ").append(context.instanceId()).append('\n')
+                .append("[mariadbd]\n")
+                .append("datadir=").append(context.dataDir()).append('\n')
+                .append("socket=").append(socket()).append('\n')
+                .append("pid-file=").append(context.runDir().resolve("mariadbd.pid")).append('\n')
+                .append("port=").append(context.port()).append('\n')
+                .append("bind-address=").append(context.bindAddress()).append('\n')
+                .append("log-error=").append(context.logDir().resolve("error.log")).append('\n')
+                .append("skip-name-resolve\n")
+                .append("character-set-server=utf8mb4\n")
+                .append("collation-server=utf8mb4_general_ci\n")
+                .append("max_connections=").append(maxConnections).append('\n')
+                // Probes open and drop connections; they must never get the probing host blocked.
+                .append("max_connect_errors=1000000000\n")
+                .append("innodb_buffer_pool_size=").append(bufferPoolMb).append("M\n")
+                .append("innodb_temp_data_file_path=ibtmp1:1M:autoextend\n")
+                .append("innodb_buffer_pool_load_at_startup=OFF\n")
+                .append("innodb_buffer_pool_dump_at_shutdown=OFF\n");
+        for (String setting : TEMPLATE_SETTINGS) {
+            cnf.append(setting.substring(2)).append('\n');
+        }
+        writePrivateFile(serverConfig(), cnf.toString());
+    }
+
+    private void writeClientConfig(Secret adminPassword) {
+        writePrivateFile(clientConfig(), "[client]\n"
+                + "user=" + MySqlIdentifiers.ADMIN_USER + "\n"
+                + "password=" + adminPassword.value() + "\n"
+                + "socket=" + socket() + "\n");
+    }
+
+    /** Writes {@code content} to a file that is mode 0600 from its creation, replacing it atomically. */
+    private static void writePrivateFile(Path target, String content) {
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                channel.write(java.nio.ByteBuffer.wrap(content.getBytes(UTF_8)));
+                channel.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new DatastoreException("Could not write " + target + ".", e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // Nothing to clean up then.
+            }
+        }
+    }
+
+    private void checkSocketPath() {
+        if (socket().toString().getBytes(UTF_8).length > MAX_SOCKET_PATH) {
+            throw new DatastoreException("The socket path " + socket() + " is longer than " + MAX_SOCKET_PATH
+                    + " bytes; use a shorter instance home.");
+        }
+    }
+
+    private String errorLogTail() {
+        Path log = context.logDir().resolve("error.log");
+        try {
+            List<String> lines = Files.readAllLines(log, UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (IOException e) {
+            return "(no error log at " + log + ")";
+        }
+    }
+
+    private Path socket() {
+        return context.runDir().resolve("mysqld.sock");
+    }
+
+    private Path serverConfig() {
+        return context.confDir().resolve("my.cnf");
+    }
+
+    private Path clientConfig() {
+        return context.confDir().resolve("client.cnf");
+    }
+
+    private Path preparedMarker() {
+        return context.dataDir().resolve(PREPARED_MARKER);
+    }
+
+    private Path stoppedMarker() {
+        return context.runDir().resolve(STOPPED_MARKER);
+    }
+
+    static void copyTree(Path source, Path target) {
+        try {
+            Files.walkFileTree(source, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                    Files.createDirectories(target.resolve(source.relativize(dir)));
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.copy(file, target.resolve(source.relativize(file)), StandardCopyOption.REPLACE_EXISTING);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new DatastoreException("Could not copy the data directory template " + source + ".", e);
+        }
+    }
+
+    static void deleteContents(Path dir) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                deleteTree(entry);
+            }
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            throw new DatastoreException("Could not empty " + dir + ".", e);
+        }
+    }
+
+    /** Deletes {@code root} and everything below it; parts already gone are fine. */
+    static void deleteTree(Path root) {
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    if (e != null && !(e instanceof NoSuchFileException)) {
+                        throw e;
+                    }
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            throw new DatastoreException("Could not remove " + root + ".", e);
+        }
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatastoreException("Interrupted while waiting for the server to start.", e);
+        }
+    }
+}
