@@ -1,8 +1,29 @@
 package io.reddwarf.core;
 
+import static java.util.Objects.requireNonNull;
+
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
+import io.reddwarf.core.catalog.RegistryDatastoreCatalog;
+import io.reddwarf.core.db.tables.records.InstancesRecord;
+import io.reddwarf.core.instance.DefaultInstanceService;
 import io.reddwarf.core.instance.InstanceService;
+import io.reddwarf.core.instance.InstanceStatus.Task;
+import io.reddwarf.core.persistence.Database;
+import io.reddwarf.core.persistence.InstanceRepository;
+import io.reddwarf.core.persistence.SecretBox;
+import io.reddwarf.core.provider.LocalProvider;
+import io.reddwarf.core.registry.DriverRegistry;
+import io.reddwarf.core.workflow.HealthMonitor;
+import io.reddwarf.core.workflow.InstanceWorkflows;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The control plane's core, started once per process: state store and migrations, driver registry,
@@ -10,29 +31,109 @@ import io.reddwarf.core.instance.InstanceService;
  * Closing it stops the control plane's own threads; instances keep running.
  */
 public final class Reddwarf implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Reddwarf.class);
 
-    /** Starts the core; returns once reconciliation is done and workers run. */
+    private final CoreConfig config;
+    private final Database database;
+    private final DriverRegistry drivers;
+    private final DatastoreCatalog datastores;
+    private final FlavorCatalog flavors;
+    private final InstanceWorkflows workflows;
+    private final HealthMonitor health;
+    private final InstanceService instances;
+
+    private Reddwarf(CoreConfig config, Database database, DriverRegistry drivers) {
+        this.config = config;
+        this.database = database;
+        this.drivers = drivers;
+        this.datastores = new RegistryDatastoreCatalog(drivers);
+        this.flavors = new FlavorCatalog(config.flavors());
+        LocalProvider provider = new LocalProvider(config.home(), config.instanceAddress());
+        SecretBox secrets = SecretBox.open(config.home().resolve("state").resolve("master.key"));
+        InstanceRepository repository = new InstanceRepository(database.dsl());
+        this.workflows = new InstanceWorkflows(repository, drivers, flavors, provider, secrets);
+        this.health = new HealthMonitor(repository, workflows, config.buildTimeout());
+        this.instances = new DefaultInstanceService(config, repository, datastores, flavors, drivers, provider,
+                secrets, workflows);
+        reconcile(repository, provider);
+    }
+
+    /** Starts the core with the drivers on the class path; returns once reconciliation is done and workers run. */
     public static Reddwarf start(CoreConfig config) {
-        throw new UnsupportedOperationException("not yet");
+        return start(config, DriverRegistry.load(Reddwarf.class.getClassLoader()));
+    }
+
+    /** Starts the core with the given drivers. */
+    public static Reddwarf start(CoreConfig config, DriverRegistry drivers) {
+        requireNonNull(config, "config is null");
+        try {
+            Files.createDirectories(config.home().resolve("state"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + config.home(), e);
+        }
+        Database database = Database.open(config);
+        try {
+            Reddwarf core = new Reddwarf(config, database, drivers);
+            core.workflows.start(database.dataSource(), config.workers());
+            core.health.start(config.healthInterval());
+            LOG.info("Reddwarf core started in {} with datastores {}", config.home(),
+                    core.datastores.list().stream().map(DatastoreCatalog.DatastoreInfo::name).toList());
+            return core;
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Brings disk and processes in line with the state store before any work runs: directories and
+     * processes of instances without a live row are removed; ready instances whose directory
+     * vanished are set to ERROR. Unfinished workflows are picked up by the scheduler and the health
+     * loop.
+     */
+    private static void reconcile(InstanceRepository repository, LocalProvider provider) {
+        List<InstancesRecord> live = repository.listAllLive();
+        Set<String> liveIds = live.stream().map(InstancesRecord::getId).collect(Collectors.toSet());
+        for (String id : provider.instanceIdsOnDisk()) {
+            if (!liveIds.contains(id)) {
+                LOG.warn("Removing directory of instance {}, which has no live record", id);
+                provider.remove(id);
+            }
+        }
+        int killed = provider.killOrphans(liveIds);
+        for (InstancesRecord row : live) {
+            if (Task.valueOf(row.getTask()) == Task.NONE && "READY".equals(row.getStep()) && !provider.exists(row.getId())) {
+                repository.markFailed(row.getId(), "The instance's files are missing on this host.");
+            }
+        }
+        LOG.info("Reconciled {} live instances ({} orphaned processes killed)", live.size(), killed);
     }
 
     public CoreConfig config() {
-        throw new UnsupportedOperationException("not yet");
+        return config;
     }
 
     public InstanceService instances() {
-        throw new UnsupportedOperationException("not yet");
+        return instances;
     }
 
     public DatastoreCatalog datastores() {
-        throw new UnsupportedOperationException("not yet");
+        return datastores;
     }
 
     public FlavorCatalog flavors() {
-        throw new UnsupportedOperationException("not yet");
+        return flavors;
+    }
+
+    /** Load problems of drivers (duplicate types), by type, for diagnostics. */
+    public java.util.Map<String, String> driverProblems() {
+        return drivers.problems();
     }
 
     @Override
     public void close() {
+        health.close();
+        workflows.close();
+        database.close();
     }
 }

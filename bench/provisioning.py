@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Provisioning benchmark: POST /instances -> ACTIVE, next to the physical floor measured in the same run.
+
+The floor is what provisioning cannot avoid on this host: copy the pre-initialised template data
+directory, start mariadbd with the same configuration file the driver writes, wait until it accepts
+connections, create one database and one user with a grant over the local socket. The benchmark
+starts its own server (packaged jar) on a scratch home, so nothing else is measured.
+
+Usage: bench/run-provisioning [--runs N]     (standard library only)
+"""
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100.0
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+class Api:
+    def __init__(self, port, home):
+        props = {}
+        with open(os.path.join(home, "auth.properties")) as f:
+            for line in f:
+                if "=" in line and not line.startswith("#"):
+                    k, v = line.strip().split("=", 1)
+                    props[k] = v
+        self.port = port
+        self.token = props["demo.token"]
+        self.prefix = "/v1.0/" + props["demo.project"]
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def call(self, method, path, body=None):
+        headers = {"X-Auth-Token": self.token, "Accept": "application/json"}
+        data = None
+        if body is not None:
+            data = json.dumps(body)
+            headers["Content-Type"] = "application/json"
+        self.conn.request(method, self.prefix + path, body=data, headers=headers)
+        r = self.conn.getresponse()
+        payload = r.read()
+        return r.status, (json.loads(payload) if payload else None)
+
+
+def wait_port_handshake(port, deadline):
+    """Ready = the server sends its handshake packet on TCP (what the driver waits for too)."""
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                if s.recv(4):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.002)
+    raise RuntimeError("engine did not become ready")
+
+
+def floor_run(template, reference_cnf, scratch, port):
+    """One provisioning done by hand, the way the driver does it; returns seconds."""
+    home = tempfile.mkdtemp(dir=scratch)
+    for d in ("data", "conf", "log", "run"):
+        os.makedirs(os.path.join(home, d))
+    with open(reference_cnf["path"]) as f:
+        cnf = f.read().replace(reference_cnf["home"], home)
+    cnf = cnf.replace("port = %d" % reference_cnf["port"], "port = %d" % port)
+    cnf = cnf.replace("port=%d" % reference_cnf["port"], "port=%d" % port)
+    with open(os.path.join(home, "conf", "my.cnf"), "w") as f:
+        f.write(cnf)
+    start = time.monotonic()
+    subprocess.run(["cp", "-a", template + "/.", os.path.join(home, "data")], check=True)
+    proc = subprocess.Popen(["mariadbd", "--defaults-file=" + os.path.join(home, "conf", "my.cnf"), "--user=root"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_port_handshake(port, time.monotonic() + 60)
+        sql = ("CREATE DATABASE shop; CREATE USER 'alice'@'%' IDENTIFIED BY 'S3cret-pass'; "
+               "GRANT ALL ON `shop`.* TO 'alice'@'%';")
+        subprocess.run(["mariadb", "--no-defaults", "--socket=" + os.path.join(home, "run", "mysqld.sock"),
+                        "-u", "root"], input=sql.encode(), check=True)
+        return time.monotonic() - start
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    jar = os.path.join(ROOT, "server", "target", "reddwarf-server.jar")
+    if not os.path.isfile(jar):
+        sys.exit("missing %s: build it with ./mvnw -DskipTests package" % jar)
+    scratch = tempfile.mkdtemp(prefix="reddwarf-bench-")
+    home = os.path.join(scratch, "home")
+    os.makedirs(home)
+    with open(os.path.join(home, "reddwarf.properties"), "w") as f:
+        f.write("instances.port-range=39000-39099\n")
+    api_port = free_port()
+    java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java")
+    log = open(os.path.join(scratch, "server.log"), "w")
+    server = subprocess.Popen([java, "-jar", jar, "--port", str(api_port), "--home", home], stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", api_port, timeout=2)
+                c.request("GET", "/")
+                if c.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                sys.exit("server did not start; see " + log.name)
+            time.sleep(0.05)
+        api = Api(api_port, home)
+        body = {"instance": {"name": "bench", "flavorRef": "1", "volume": {"size": 1},
+                             "datastore": {"type": "mariadb", "version": "10.11"},
+                             "databases": [{"name": "shop"}],
+                             "users": [{"name": "alice", "password": "S3cret-pass", "databases": [{"name": "shop"}]}]}}
+
+        def provision():
+            t0 = time.monotonic()
+            status, created = api.call("POST", "/instances", body)
+            if status != 200:
+                sys.exit("create failed: %s %s" % (status, created))
+            iid = created["instance"]["id"]
+            while True:
+                status, shown = api.call("GET", "/instances/" + iid)
+                state = shown["instance"]["status"]
+                if state == "ACTIVE":
+                    elapsed = time.monotonic() - t0
+                    break
+                if state == "ERROR":
+                    sys.exit("instance went to ERROR: %s" % shown)
+                time.sleep(0.002)
+            return iid, elapsed, shown["instance"]
+
+        # warm-up: builds the template, warms the JVM and the page cache
+        iid, _, inst = provision()
+        idir = os.path.join(home, "instances", iid)
+        reference = {"path": os.path.join(idir, "conf", "my.cnf"), "home": idir, "port": inst["port"]}
+        template = [os.path.join(home, "templates", d) for d in os.listdir(os.path.join(home, "templates"))
+                    if not d.startswith(".") and ".tmp" not in d][0]
+        api.call("DELETE", "/instances/" + iid)
+
+        api_times, floor_times = [], []
+        for i in range(args.runs):
+            # interleave so both see the same machine conditions
+            floor_times.append(floor_run(template, reference, scratch, 39500 + i))
+            iid, elapsed, _ = provision()
+            api_times.append(elapsed)
+            api.call("DELETE", "/instances/" + iid)
+        p50a, p95a = percentile(api_times, 50) * 1000, percentile(api_times, 95) * 1000
+        p50f, p95f = percentile(floor_times, 50) * 1000, percentile(floor_times, 95) * 1000
+        print("provisioning, %d runs, %d cores" % (args.runs, os.cpu_count()))
+        print("%-34s p50 %8.1f ms   p95 %8.1f ms" % ("floor (copy+start+create user)", p50f, p95f))
+        print("%-34s p50 %8.1f ms   p95 %8.1f ms" % ("reddwarf POST -> ACTIVE", p50a, p95a))
+        print("%-34s p50 %8.2fx     p95 %8.2fx" % ("ratio", p50a / p50f, p95a / p95f))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        for d in os.listdir(os.path.join(home, "instances")) if os.path.isdir(os.path.join(home, "instances")) else []:
+            subprocess.run(["pkill", "-9", "-f", os.path.join(home, "instances", d)])
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

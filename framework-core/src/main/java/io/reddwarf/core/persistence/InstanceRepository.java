@@ -1,0 +1,159 @@
+package io.reddwarf.core.persistence;
+
+import static io.reddwarf.core.db.Tables.INSTANCES;
+import static java.util.Objects.requireNonNull;
+
+import io.reddwarf.core.db.tables.records.InstancesRecord;
+import io.reddwarf.core.instance.InstanceStatus.Health;
+import io.reddwarf.core.instance.InstanceStatus.Task;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.IntPredicate;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+import org.jooq.exception.IntegrityConstraintViolationException;
+
+/** SQL for the {@code instances} table. Times are stored as UTC. */
+public final class InstanceRepository {
+    private final DSLContext dsl;
+
+    public InstanceRepository(DSLContext dsl) {
+        this.dsl = requireNonNull(dsl, "dsl is null");
+    }
+
+    public static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    public static Instant instant(LocalDateTime utc) {
+        return utc.toInstant(ZoneOffset.UTC);
+    }
+
+    /**
+     * Inserts the row with the lowest free port of the range that {@code bindable} accepts. The
+     * unique index on {@code port} settles races between concurrent creates: the loser retries.
+     *
+     * @return the port, or empty when the range is exhausted
+     */
+    public Optional<Integer> insertWithPort(InstancesRecord row, int portMin, int portMax, IntPredicate bindable) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Set<Integer> used = new HashSet<>(dsl.select(INSTANCES.PORT).from(INSTANCES)
+                    .where(INSTANCES.PORT.isNotNull()).fetch(INSTANCES.PORT));
+            Integer port = null;
+            for (int p = portMin; p <= portMax; p++) {
+                if (!used.contains(p) && bindable.test(p)) {
+                    port = p;
+                    break;
+                }
+            }
+            if (port == null) {
+                return Optional.empty();
+            }
+            row.setPort(port);
+            try {
+                dsl.executeInsert(row);
+                return Optional.of(port);
+            } catch (IntegrityConstraintViolationException e) {
+                // another create took this port between our read and insert: look again
+            } catch (DataAccessException e) {
+                if (e.sqlState() == null || !e.sqlState().startsWith("23")) {
+                    throw e;
+                }
+            }
+        }
+        throw new IllegalStateException("could not allocate a port after 20 attempts");
+    }
+
+    public Optional<InstancesRecord> find(String id) {
+        return dsl.selectFrom(INSTANCES).where(INSTANCES.ID.eq(id)).fetchOptional();
+    }
+
+    public Optional<InstancesRecord> findLive(String projectId, String id) {
+        return dsl.selectFrom(INSTANCES)
+                .where(INSTANCES.ID.eq(id), INSTANCES.PROJECT_ID.eq(projectId), INSTANCES.DELETED.isFalse())
+                .fetchOptional();
+    }
+
+    public List<InstancesRecord> listLive(String projectId) {
+        return dsl.selectFrom(INSTANCES)
+                .where(INSTANCES.PROJECT_ID.eq(projectId), INSTANCES.DELETED.isFalse())
+                .orderBy(INSTANCES.CREATED_AT, INSTANCES.ID)
+                .fetch();
+    }
+
+    /** Every instance that is not deleted, of all projects. */
+    public List<InstancesRecord> listAllLive() {
+        return dsl.selectFrom(INSTANCES).where(INSTANCES.DELETED.isFalse()).orderBy(INSTANCES.CREATED_AT).fetch();
+    }
+
+    /**
+     * Moves the instance to {@code next} only if its task is still {@code expected} (compare and set);
+     * returns whether it moved.
+     */
+    public boolean transitionTask(String id, Task expected, Task next) {
+        return dsl.update(INSTANCES)
+                .set(INSTANCES.TASK, next.name())
+                .set(INSTANCES.UPDATED_AT, utc(Instant.now()))
+                .where(INSTANCES.ID.eq(id), INSTANCES.TASK.eq(expected.name()), INSTANCES.DELETED.isFalse())
+                .execute() == 1;
+    }
+
+    public void setStep(String id, String step) {
+        dsl.update(INSTANCES).set(INSTANCES.STEP, step).set(INSTANCES.UPDATED_AT, utc(Instant.now()))
+                .where(INSTANCES.ID.eq(id)).execute();
+    }
+
+    /** Records the engine's health; the update time moves only when the health changes. */
+    public void setHealth(String id, Health health) {
+        dsl.update(INSTANCES)
+                .set(INSTANCES.HEALTH, health.name())
+                .set(INSTANCES.UPDATED_AT, utc(Instant.now()))
+                .where(INSTANCES.ID.eq(id), INSTANCES.HEALTH.ne(health.name()))
+                .execute();
+    }
+
+    /** The build finished: the engine runs, the request's secrets are erased. */
+    public void markBuilt(String id) {
+        dsl.update(INSTANCES)
+                .set(INSTANCES.TASK, Task.NONE.name())
+                .set(INSTANCES.HEALTH, Health.RUNNING.name())
+                .set(INSTANCES.STEP, "READY")
+                .setNull(INSTANCES.BUILD_REQUEST)
+                .set(INSTANCES.UPDATED_AT, utc(Instant.now()))
+                .where(INSTANCES.ID.eq(id), INSTANCES.TASK.eq(Task.BUILDING.name()))
+                .execute();
+    }
+
+    /** The task failed: status ERROR with {@code message} as the fault; secrets erased. */
+    public void markFailed(String id, String message) {
+        Instant now = Instant.now();
+        dsl.update(INSTANCES)
+                .set(INSTANCES.TASK, Task.FAILED.name())
+                .set(INSTANCES.FAULT_MESSAGE, message.length() > 1000 ? message.substring(0, 1000) : message)
+                .set(INSTANCES.FAULT_AT, utc(now))
+                .setNull(INSTANCES.BUILD_REQUEST)
+                .set(INSTANCES.UPDATED_AT, utc(now))
+                .where(INSTANCES.ID.eq(id), INSTANCES.DELETED.isFalse())
+                .execute();
+    }
+
+    /** The instance is gone: kept for history, its port released. */
+    public void markDeleted(String id) {
+        Instant now = Instant.now();
+        dsl.update(INSTANCES)
+                .set(INSTANCES.DELETED, true)
+                .set(INSTANCES.DELETED_AT, utc(now))
+                .set(INSTANCES.TASK, Task.NONE.name())
+                .set(INSTANCES.HEALTH, Health.SHUTDOWN.name())
+                .setNull(INSTANCES.PORT)
+                .setNull(INSTANCES.BUILD_REQUEST)
+                .set(INSTANCES.UPDATED_AT, utc(now))
+                .where(INSTANCES.ID.eq(id))
+                .execute();
+    }
+}

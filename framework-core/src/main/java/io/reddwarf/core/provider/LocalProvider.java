@@ -1,0 +1,180 @@
+package io.reddwarf.core.provider;
+
+import static java.util.Objects.requireNonNull;
+
+import io.reddwarf.core.local.LocalInstanceContext;
+import io.reddwarf.core.local.LocalProcessSupervisor;
+import io.reddwarf.spi.DatastoreVersion;
+import io.reddwarf.spi.Flavor;
+import io.reddwarf.spi.InstanceContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded infrastructure provider: instances are supervised processes on this host, each in
+ * {@code $REDDWARF_HOME/instances/<id>/}, sharing pre-initialised data-directory templates under
+ * {@code $REDDWARF_HOME/templates/<type>-<version>/}, listening on ports of a configured range.
+ */
+public final class LocalProvider {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalProvider.class);
+    private static final Pattern INSTANCE_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private final Path instancesDir;
+    private final Path templatesDir;
+    private final String address;
+
+    public LocalProvider(Path home, String address) {
+        this.instancesDir = home.resolve("instances");
+        this.templatesDir = home.resolve("templates");
+        this.address = requireNonNull(address, "address is null");
+        try {
+            Files.createDirectories(instancesDir);
+            Files.createDirectories(templatesDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + instancesDir, e);
+        }
+    }
+
+    public String address() {
+        return address;
+    }
+
+    public Path homeOf(String instanceId) {
+        if (!INSTANCE_ID.matcher(instanceId).matches()) {
+            throw new IllegalArgumentException("not an instance id: " + instanceId);
+        }
+        return instancesDir.resolve(instanceId);
+    }
+
+    /** The instance's context; creates its directories if needed. */
+    public InstanceContext context(String instanceId, String type, DatastoreVersion version, Flavor flavor, int port) {
+        return LocalInstanceContext.create(instanceId, version, flavor, homeOf(instanceId),
+                templatesDir.resolve(type + "-" + version.name()), address, port);
+    }
+
+    /** Whether nothing listens on {@code port} of the instance address right now. */
+    public boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(address), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Ids of the instance directories present on disk. */
+    public Set<String> instanceIdsOnDisk() {
+        try (Stream<Path> dirs = Files.list(instancesDir)) {
+            return dirs.map(p -> p.getFileName().toString())
+                    .filter(n -> INSTANCE_ID.matcher(n).matches())
+                    .collect(java.util.stream.Collectors.toSet());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + instancesDir, e);
+        }
+    }
+
+    /** Whether the instance's directory exists. */
+    public boolean exists(String instanceId) {
+        return Files.isDirectory(homeOf(instanceId));
+    }
+
+    /** Kills every process that runs from the instance's directory, then removes the directory. */
+    public void remove(String instanceId) {
+        Path home = homeOf(instanceId);
+        killProcessesIn(home);
+        deleteTree(home);
+    }
+
+    /** Kills every process that runs from the instance's directory (left by an interrupted step). */
+    public void killProcesses(String instanceId) {
+        killProcessesIn(homeOf(instanceId));
+    }
+
+    /**
+     * Kills processes that run from a directory below {@code instances/} whose instance is not in
+     * {@code liveIds}; returns how many were killed.
+     */
+    public int killOrphans(Set<String> liveIds) {
+        int killed = 0;
+        for (long pid : LocalProcessSupervisor.findProcessesReferencing(instancesDir)) {
+            Optional<String> id = ProcessHandle.of(pid)
+                    .flatMap(h -> h.info().commandLine())
+                    .flatMap(this::instanceIdIn);
+            if (id.isPresent() && !liveIds.contains(id.get())) {
+                LOG.warn("Killing orphaned process {} of unknown instance {}", pid, id.get());
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                killed++;
+            }
+        }
+        return killed;
+    }
+
+    private Optional<String> instanceIdIn(String commandLine) {
+        String prefix = instancesDir.toString() + "/";
+        int at = commandLine.indexOf(prefix);
+        if (at < 0 || commandLine.length() < at + prefix.length() + 36) {
+            return Optional.empty();
+        }
+        String id = commandLine.substring(at + prefix.length(), at + prefix.length() + 36);
+        return INSTANCE_ID.matcher(id).matches() ? Optional.of(id) : Optional.empty();
+    }
+
+    private static void killProcessesIn(Path dir) {
+        List<Long> pids = LocalProcessSupervisor.findProcessesReferencing(dir);
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(h -> {
+                LOG.info("Killing process {} left in {}", pid, dir);
+                h.destroyForcibly();
+                h.onExit().join();
+            });
+        }
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                    if (exc instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw exc;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + root, e);
+        }
+    }
+}

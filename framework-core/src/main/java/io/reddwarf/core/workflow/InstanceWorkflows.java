@@ -1,0 +1,212 @@
+package io.reddwarf.core.workflow;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import io.reddwarf.core.catalog.FlavorCatalog;
+import io.reddwarf.core.db.tables.records.InstancesRecord;
+import io.reddwarf.core.instance.DefaultInstanceService;
+import io.reddwarf.core.instance.InstanceStatus;
+import io.reddwarf.core.instance.InstanceStatus.Health;
+import io.reddwarf.core.persistence.InstanceRepository;
+import io.reddwarf.core.persistence.SecretBox;
+import io.reddwarf.core.provider.LocalProvider;
+import io.reddwarf.core.registry.DriverRegistry;
+import io.reddwarf.spi.Datastore;
+import io.reddwarf.spi.DatastoreInstance;
+import io.reddwarf.spi.DatastoreVersion;
+import io.reddwarf.spi.InvalidRequestException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Durable instance workflows on db-scheduler. Each workflow is a one-time task whose instance id is
+ * the Reddwarf instance id, so scheduling is idempotent ({@code scheduleIfNotExists}). The state
+ * that matters lives in the instance row (task, step) and is written before each side effect;
+ * every step is idempotent, so a control plane killed mid-way resumes the same task after the
+ * scheduler declares the old execution dead and revives it.
+ */
+public final class InstanceWorkflows implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceWorkflows.class);
+
+    private final InstanceRepository repository;
+    private final DriverRegistry drivers;
+    private final FlavorCatalog flavors;
+    private final LocalProvider provider;
+    private final SecretBox secrets;
+    private final OneTimeTask<Void> create;
+    private final OneTimeTask<Void> delete;
+    private final OneTimeTask<Void> restart;
+    private Scheduler scheduler;
+
+    public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
+            LocalProvider provider, SecretBox secrets) {
+        this.repository = requireNonNull(repository, "repository is null");
+        this.drivers = requireNonNull(drivers, "drivers is null");
+        this.flavors = requireNonNull(flavors, "flavors is null");
+        this.provider = requireNonNull(provider, "provider is null");
+        this.secrets = requireNonNull(secrets, "secrets is null");
+        this.create = Tasks.oneTime("instance-create", Void.class)
+                .onDeadExecutionRevive()
+                .execute((inst, ctx) -> runCreate(inst.getId()));
+        this.delete = Tasks.oneTime("instance-delete", Void.class)
+                .onDeadExecutionRevive()
+                .execute((inst, ctx) -> runDelete(inst.getId()));
+        this.restart = Tasks.oneTime("instance-restart", Void.class)
+                .onDeadExecutionRevive()
+                .execute((inst, ctx) -> runRestart(inst.getId()));
+    }
+
+    /** Starts the workers. Executions left by a killed control plane are revived once declared dead. */
+    public void start(DataSource dataSource, int workers) {
+        List<Task<?>> tasks = List.of(create, delete, restart);
+        scheduler = Scheduler.create(dataSource, tasks)
+                .threads(workers)
+                .pollingInterval(Duration.ofMillis(500))
+                .heartbeatInterval(Duration.ofSeconds(1))
+                .missedHeartbeatsLimit(4)
+                .enableImmediateExecution()
+                .alwaysPersistTimestampInUTC()
+                .shutdownMaxWait(Duration.ofSeconds(5))
+                .build();
+        scheduler.start();
+    }
+
+    public void scheduleCreate(String instanceId) {
+        scheduler.scheduleIfNotExists(create.instance(instanceId), Instant.now());
+    }
+
+    public void scheduleDelete(String instanceId) {
+        scheduler.scheduleIfNotExists(delete.instance(instanceId), Instant.now());
+    }
+
+    public void scheduleRestart(String instanceId) {
+        scheduler.scheduleIfNotExists(restart.instance(instanceId), Instant.now());
+    }
+
+    /** Makes sure the workflow that the row's task calls for exists (after a crash before scheduling). */
+    public void ensureScheduled(InstancesRecord row) {
+        switch (InstanceStatus.Task.valueOf(row.getTask())) {
+            case BUILDING -> scheduleCreate(row.getId());
+            case DELETING -> scheduleDelete(row.getId());
+            case RESTARTING -> scheduleRestart(row.getId());
+            case NONE, FAILED -> { }
+        }
+    }
+
+    /** The driver's handle on the instance of {@code row}, if its driver is loaded. */
+    public Optional<DatastoreInstance> open(InstancesRecord row) {
+        Optional<Datastore> driver = drivers.driver(row.getDatastoreType());
+        if (driver.isEmpty() || row.getPort() == null) {
+            return Optional.empty();
+        }
+        DatastoreVersion version = drivers.versions(row.getDatastoreType()).stream()
+                .filter(v -> v.name().equals(row.getDatastoreVersion()))
+                .findFirst()
+                .orElse(null);
+        if (version == null) {
+            return Optional.empty();
+        }
+        return Optional.of(driver.get().open(provider.context(row.getId(), row.getDatastoreType(), version,
+                flavors.get(row.getFlavorId()), row.getPort())));
+    }
+
+    private void runCreate(String id) {
+        Optional<InstancesRecord> found = repository.find(id);
+        if (found.isEmpty() || found.get().getDeleted()
+                || !found.get().getTask().equals(InstanceStatus.Task.BUILDING.name())) {
+            return;
+        }
+        InstancesRecord row = found.get();
+        Optional<DatastoreInstance> instance = Optional.empty();
+        try {
+            instance = open(row);
+            if (instance.isEmpty()) {
+                repository.markFailed(id, "Datastore '" + row.getDatastoreType() + "' version '"
+                        + row.getDatastoreVersion() + "' is not available on this host.");
+                return;
+            }
+            if (row.getBuildRequest() == null) {
+                repository.markFailed(id, "The build request was lost; the instance cannot be built.");
+                return;
+            }
+            if ("PREPARING".equals(row.getStep())) {
+                // an earlier attempt was interrupted (control plane killed): nothing it started may linger
+                LOG.info("Resuming the interrupted build of instance {}", id);
+                provider.killProcesses(id);
+            }
+            repository.setStep(id, "PREPARING");
+            long started = System.nanoTime();
+            instance.get().prepare(DefaultInstanceService.openBuildRequest(secrets, row.getBuildRequest()));
+            repository.markBuilt(id);
+            LOG.info("Instance {} is ACTIVE after {} ms of build", id, (System.nanoTime() - started) / 1_000_000);
+        } catch (InvalidRequestException e) {
+            fail(id, instance, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("Build of instance {} failed", id, e);
+            fail(id, instance, "Build failed: " + e.getMessage());
+        }
+    }
+
+    private void fail(String id, Optional<DatastoreInstance> instance, String message) {
+        repository.markFailed(id, message);
+        instance.ifPresent(i -> {
+            try {
+                i.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not stop failed instance {}: {}", id, e.getMessage());
+            }
+        });
+    }
+
+    private void runDelete(String id) {
+        Optional<InstancesRecord> found = repository.find(id);
+        if (found.isEmpty() || found.get().getDeleted()
+                || !found.get().getTask().equals(InstanceStatus.Task.DELETING.name())) {
+            return;
+        }
+        InstancesRecord row = found.get();
+        try {
+            open(row).ifPresent(DatastoreInstance::destroy);
+        } catch (RuntimeException e) {
+            LOG.warn("Driver could not destroy instance {} cleanly ({}); removing its files", id, e.getMessage());
+        }
+        provider.remove(id);
+        repository.markDeleted(id);
+        LOG.info("Instance {} deleted", id);
+    }
+
+    private void runRestart(String id) {
+        Optional<InstancesRecord> found = repository.find(id);
+        if (found.isEmpty() || found.get().getDeleted()
+                || !found.get().getTask().equals(InstanceStatus.Task.RESTARTING.name())) {
+            return;
+        }
+        try {
+            DatastoreInstance instance = open(found.get())
+                    .orElseThrow(() -> new IllegalStateException("datastore driver unavailable"));
+            instance.restart();
+            repository.setHealth(id, Health.RUNNING);
+            repository.transitionTask(id, InstanceStatus.Task.RESTARTING,
+                    InstanceStatus.Task.NONE);
+        } catch (RuntimeException e) {
+            LOG.error("Restart of instance {} failed", id, e);
+            repository.markFailed(id, "Restart failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (scheduler != null) {
+            scheduler.stop();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.reddwarf.core.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reddwarf.core.CoreConfig;
+import io.reddwarf.core.db.tables.records.InstancesRecord;
+import io.reddwarf.core.instance.InstanceStatus.Health;
+import io.reddwarf.core.instance.InstanceStatus.Task;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The repository's SQL on both supported kinds of state store: embedded H2 and a real MariaDB. */
+final class InstanceRepositoryTest {
+    @TempDir
+    static Path dir;
+    static ScratchMariaDb mariadb;
+
+    @BeforeAll
+    static void startMariaDb() throws Exception {
+        mariadb = ScratchMariaDb.start(dir.resolve("mariadb"));
+    }
+
+    @AfterAll
+    static void stopMariaDb() {
+        if (mariadb != null) {
+            mariadb.close();
+        }
+    }
+
+    private static Database open(String store) {
+        CoreConfig config = CoreConfig.load(dir.resolve(store + "-home"));
+        if (store.equals("mariadb")) {
+            config = config.withJdbc(mariadb.url("reddwarf"), "root", "");
+        }
+        return Database.open(config);
+    }
+
+    private static InstancesRecord row(String project) {
+        InstancesRecord r = new InstancesRecord();
+        r.setId(UUID.randomUUID().toString());
+        r.setProjectId(project);
+        r.setName("app");
+        r.setDatastoreType("mariadb");
+        r.setDatastoreVersion("10.11");
+        r.setFlavorId("2");
+        r.setVolumeSize(1);
+        r.setTask(Task.BUILDING.name());
+        r.setHealth(Health.NEW.name());
+        r.setStep("NEW");
+        r.setCreatedAt(InstanceRepository.utc(Instant.now()));
+        r.setUpdatedAt(InstanceRepository.utc(Instant.now()));
+        r.setDeleted(false);
+        return r;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void concurrentCreatesGetDistinctPortsAndDeletesReleaseThem(String store) throws Exception {
+        try (Database db = open(store); ExecutorService pool = Executors.newFixedThreadPool(6)) {
+            InstanceRepository repo = new InstanceRepository(db.dsl());
+            List<Future<Optional<Integer>>> ports = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                ports.add(pool.submit(() -> repo.insertWithPort(row("p1"), 40000, 40009, p -> true)));
+            }
+            List<Integer> got = new ArrayList<>();
+            for (Future<Optional<Integer>> f : ports) {
+                got.add(f.get().orElseThrow());
+            }
+            assertThat(got).doesNotHaveDuplicates().allMatch(p -> p >= 40000 && p <= 40009);
+
+            List<InstancesRecord> live = repo.listLive("p1");
+            assertThat(live).hasSize(6);
+            assertThat(repo.listLive("p2")).isEmpty();
+            assertThat(repo.findLive("p2", live.getFirst().getId())).isEmpty();
+
+            String first = live.getFirst().getId();
+            int freed = live.getFirst().getPort();
+            repo.markDeleted(first);
+            assertThat(repo.findLive("p1", first)).isEmpty();
+            assertThat(repo.find(first)).get().extracting(InstancesRecord::getDeleted).isEqualTo(true);
+            assertThat(repo.insertWithPort(row("p1"), 40000, 40009, p -> true)).contains(freed);
+
+            assertThat(repo.insertWithPort(row("p1"), 40000, 40009, p -> false)).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void taskTransitionsAreCompareAndSet(String store) {
+        try (Database db = open(store)) {
+            InstanceRepository repo = new InstanceRepository(db.dsl());
+            InstancesRecord r = row("p1");
+            r.setBuildRequest("sealed");
+            repo.insertWithPort(r, 41000, 41010, p -> true);
+
+            assertThat(repo.transitionTask(r.getId(), Task.NONE, Task.DELETING)).isFalse();
+            repo.markBuilt(r.getId());
+            InstancesRecord built = repo.find(r.getId()).orElseThrow();
+            assertThat(built.getTask()).isEqualTo("NONE");
+            assertThat(built.getHealth()).isEqualTo("RUNNING");
+            assertThat(built.getBuildRequest()).isNull();
+            assertThat(repo.transitionTask(r.getId(), Task.NONE, Task.DELETING)).isTrue();
+            assertThat(repo.transitionTask(r.getId(), Task.NONE, Task.DELETING)).isFalse();
+
+            repo.markFailed(r.getId(), "x".repeat(2000));
+            assertThat(repo.find(r.getId()).orElseThrow().getFaultMessage()).hasSize(1000);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.reddwarf.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.reddwarf.core.catalog.DatastoreCatalog;
+import io.reddwarf.core.catalog.FlavorCatalog;
+import io.reddwarf.core.instance.InstanceService;
+import io.reddwarf.server.api.ApiExceptionMapper;
+import io.reddwarf.server.api.DatastoresResource;
+import io.reddwarf.server.api.FlavorsResource;
+import io.reddwarf.server.api.InstancesResource;
+import io.reddwarf.server.api.ObjectMapperResolver;
+import io.reddwarf.server.api.VersionsResource;
+import io.reddwarf.server.auth.AuthFilter;
+import io.reddwarf.server.auth.TokenAuthenticator;
+import io.reddwarf.server.http.JsonErrorPageGenerator;
+import io.reddwarf.server.http.UpgradeStrippingAddOn;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.glassfish.hk2.utilities.binding.AbstractBinder;
+import org.glassfish.jersey.jackson.JacksonFeature;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+
+/** The HTTP side: Grizzly serving the Jersey application of the Trove v1.0 API. */
+public final class ApiServer implements AutoCloseable {
+    private final HttpServer http;
+    private final URI baseUri;
+
+    private ApiServer(HttpServer http, URI baseUri) {
+        this.http = http;
+        this.baseUri = baseUri;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @param bind the address to listen on
+     * @param port the port, 0 for any free one
+     */
+    public static ApiServer start(String bind, int port, CoreServices core, TokenAuthenticator authenticator) {
+        requireNonNull(bind, "bind is null");
+        requireNonNull(core, "core is null");
+        requireNonNull(authenticator, "authenticator is null");
+        HttpServer http = GrizzlyHttpServerFactory.createHttpServer(
+                URI.create("http://" + hostForUri(bind) + ":" + port + "/"), application(core, authenticator), false);
+        http.getServerConfiguration().setDefaultErrorPageGenerator(new JsonErrorPageGenerator());
+        for (NetworkListener listener : http.getListeners()) {
+            listener.registerAddOn(new UpgradeStrippingAddOn());
+            listener.setDefaultErrorPageGenerator(new JsonErrorPageGenerator());
+        }
+        try {
+            http.start();
+        } catch (IOException e) {
+            http.shutdownNow();
+            throw new UncheckedIOException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
+        }
+        int actualPort = http.getListeners().iterator().next().getPort();
+        return new ApiServer(http, URI.create("http://" + hostForUri(clientHost(bind)) + ":" + actualPort + "/"));
+    }
+
+    static ResourceConfig application(CoreServices core, TokenAuthenticator authenticator) {
+        return new ResourceConfig()
+                .register(VersionsResource.class)
+                .register(DatastoresResource.class)
+                .register(FlavorsResource.class)
+                .register(InstancesResource.class)
+                .register(JacksonFeature.withoutExceptionMappers())
+                .register(ObjectMapperResolver.class)
+                .register(ApiExceptionMapper.class)
+                .register(new AuthFilter(authenticator))
+                .register(new AbstractBinder() {
+                    @Override
+                    protected void configure() {
+                        bind(core.instances()).to(InstanceService.class);
+                        bind(core.datastores()).to(DatastoreCatalog.class);
+                        bind(core.flavors()).to(FlavorCatalog.class);
+                    }
+                })
+                .property(ServerProperties.WADL_FEATURE_DISABLE, true)
+                .property(ServerProperties.BV_FEATURE_DISABLE, true);
+    }
+
+    /** An address clients can use: a wildcard bind is reached through loopback. */
+    private static String clientHost(String bind) {
+        return switch (bind) {
+            case "0.0.0.0" -> "127.0.0.1";
+            case "::", "[::]" -> "::1";
+            default -> bind;
+        };
+    }
+
+    private static String hostForUri(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    /** Where clients reach the API, e.g. {@code http://127.0.0.1:8779/}. */
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    public int port() {
+        return baseUri.getPort();
+    }
+
+    /** Stops accepting requests and lets running ones finish for up to five seconds. */
+    @Override
+    public void close() {
+        try {
+            http.shutdown(5, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            http.shutdownNow();
+        } catch (Exception e) {
+            http.shutdownNow();
+        }
+    }
+}

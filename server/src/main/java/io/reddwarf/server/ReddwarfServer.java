@@ -1,0 +1,92 @@
+package io.reddwarf.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.reddwarf.core.CoreConfig;
+import io.reddwarf.core.Reddwarf;
+import io.reddwarf.server.auth.CloudsYaml;
+import io.reddwarf.server.auth.LocalCredentials;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A whole control plane in one process: credentials, the core, the API and the CLI configuration.
+ * {@link Main} runs one; tests start one per class.
+ */
+public final class ReddwarfServer implements AutoCloseable {
+    private final Reddwarf core;
+    private final ApiServer api;
+    private final LocalCredentials credentials;
+    private final Path cloudsYaml;
+
+    private ReddwarfServer(Reddwarf core, ApiServer api, LocalCredentials credentials, Path cloudsYaml) {
+        this.core = core;
+        this.api = api;
+        this.credentials = credentials;
+        this.cloudsYaml = cloudsYaml;
+    }
+
+    /** Starts with the configuration in {@code options.home()}. */
+    public static ReddwarfServer start(ServerOptions options) {
+        createHome(options.home());
+        return start(options, CoreConfig.load(options.home()));
+    }
+
+    /** Starts with an explicit core configuration (whose home should be {@code options.home()}). */
+    public static ReddwarfServer start(ServerOptions options, CoreConfig config) {
+        requireNonNull(options, "options is null");
+        requireNonNull(config, "config is null");
+        createHome(options.home());
+        LocalCredentials credentials = LocalCredentials.loadOrCreate(options.home());
+        Reddwarf core = Reddwarf.start(config);
+        try {
+            ApiServer api = ApiServer.start(options.bind(), options.port(), CoreServices.of(core), credentials);
+            Path clouds = CloudsYaml.write(options.home(), api.baseUri(), credentials);
+            return new ReddwarfServer(core, api, credentials, clouds);
+        } catch (RuntimeException e) {
+            core.close();
+            throw e;
+        }
+    }
+
+    private static void createHome(Path home) {
+        try {
+            Files.createDirectories(home);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + home, e);
+        }
+    }
+
+    public URI baseUri() {
+        return api.baseUri();
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    public LocalCredentials credentials() {
+        return credentials;
+    }
+
+    public Path cloudsYaml() {
+        return cloudsYaml;
+    }
+
+    public Reddwarf core() {
+        return core;
+    }
+
+    /** Stops the API, then the core; instances keep running. */
+    @Override
+    public void close() {
+        try {
+            api.close();
+        } finally {
+            core.close();
+        }
+    }
+}

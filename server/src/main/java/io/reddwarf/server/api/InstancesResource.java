@@ -1,0 +1,156 @@
+package io.reddwarf.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.reddwarf.core.ErrorCode;
+import io.reddwarf.core.ReddwarfException;
+import io.reddwarf.core.instance.InstanceService;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import io.reddwarf.core.instance.InstanceView;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code /v1.0/{project_id}/instances}. */
+@Path("/v1.0/{project_id}/instances")
+@Produces(MediaType.APPLICATION_JSON)
+public final class InstancesResource {
+    /** Actions Trove defines that this server does not implement yet (501 rather than 400). */
+    static final Set<String> UNIMPLEMENTED_ACTIONS = Set.of(
+            "resize", "reset_status", "promote_to_replica_source", "eject_replica_source", "stop", "migrate");
+
+    private final InstanceService instances;
+
+    @Inject
+    public InstancesResource(InstanceService instances) {
+        this.instances = instances;
+    }
+
+    /**
+     * All instances, oldest first; with {@code limit} one page, followed by a {@code next} link
+     * carrying the {@code marker} (the last id shown) when more remain, as Trove pages.
+     */
+    @GET
+    public Map<String, Object> list(@PathParam("project_id") String project, @QueryParam("limit") String limit,
+            @QueryParam("marker") String marker, @Context UriInfo uriInfo) {
+        Links links = new Links(uriInfo, project);
+        List<InstanceView> all = instances.list(project);
+        int from = 0;
+        if (marker != null && !marker.isEmpty()) {
+            from = -1;
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).id().equals(marker)) {
+                    from = i + 1;
+                }
+            }
+            if (from < 0) {
+                throw ReddwarfException.badRequest("The marker " + marker + " is not an instance of this project.");
+            }
+        }
+        int to = all.size();
+        if (limit != null) {
+            if (!limit.matches("[0-9]{1,6}") || Integer.parseInt(limit) == 0) {
+                throw ReddwarfException.badRequest("The limit must be a positive integer.");
+            }
+            to = Math.min(all.size(), from + Integer.parseInt(limit));
+        }
+        List<InstanceView> page = all.subList(from, to);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("instances", page.stream().map(i -> Views.InstanceJson.of(i, links)).toList());
+        if (to < all.size() && !page.isEmpty()) {
+            String next = uriInfo.getAbsolutePathBuilder()
+                    .queryParam("limit", limit)
+                    .queryParam("marker", page.getLast().id())
+                    .build()
+                    .toString();
+            body.put("links", List.of(new Views.Link(next, "next")));
+        }
+        return body;
+    }
+
+    @GET
+    @Path("detail")
+    public Map<String, Object> detail(@PathParam("project_id") String project, @QueryParam("limit") String limit,
+            @QueryParam("marker") String marker, @Context UriInfo uriInfo) {
+        return list(project, limit, marker, uriInfo);
+    }
+
+    /** Trove answers a create with 200 and the instance in BUILD. */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Map<String, Object> create(@PathParam("project_id") String project, byte[] body, @Context UriInfo uriInfo) {
+        var request = CreateInstanceParser.parse(body);
+        return Map.of("instance", Views.InstanceJson.of(instances.create(project, request), new Links(uriInfo, project)));
+    }
+
+    @GET
+    @Path("{instance_id}")
+    public Map<String, Object> show(@PathParam("project_id") String project, @PathParam("instance_id") String id,
+            @Context UriInfo uriInfo) {
+        return Map.of("instance", Views.InstanceJson.of(instances.get(project, id), new Links(uriInfo, project)));
+    }
+
+    @DELETE
+    @Path("{instance_id}")
+    public Response delete(@PathParam("project_id") String project, @PathParam("instance_id") String id) {
+        instances.delete(project, id);
+        return Response.accepted().build();
+    }
+
+    @PUT
+    @Path("{instance_id}")
+    public Response update(@PathParam("project_id") String project, @PathParam("instance_id") String id) {
+        throw new ReddwarfException(ErrorCode.NOT_IMPLEMENTED, "Updating an instance is not implemented.");
+    }
+
+    @PATCH
+    @Path("{instance_id}")
+    public Response patch(@PathParam("project_id") String project, @PathParam("instance_id") String id) {
+        return update(project, id);
+    }
+
+    /** {@code {"restart": {}}}; other Trove actions answer 501, unknown ones 400. */
+    @POST
+    @Path("{instance_id}/action")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response action(@PathParam("project_id") String project, @PathParam("instance_id") String id,
+            byte[] body) {
+        JsonNode root = Json.object(body);
+        Iterator<String> names = root.fieldNames();
+        if (root.size() != 1) {
+            throw ReddwarfException.badRequest("The request body must name exactly one action.");
+        }
+        String action = names.next();
+        switch (action) {
+            case "restart" -> {
+                if (!root.get(action).isObject()) {
+                    throw ReddwarfException.badRequest("The 'restart' action takes an empty object: {\"restart\": {}}.");
+                }
+                instances.restart(project, id);
+            }
+            default -> {
+                if (UNIMPLEMENTED_ACTIONS.contains(action)) {
+                    throw new ReddwarfException(ErrorCode.NOT_IMPLEMENTED,
+                            "The '" + action + "' action is not implemented.");
+                }
+                throw ReddwarfException.badRequest("Invalid instance action: '" + action + "'.");
+            }
+        }
+        return Response.accepted().build();
+    }
+}

@@ -1,0 +1,134 @@
+package io.reddwarf.server.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.reddwarf.core.catalog.DatastoreCatalog.DatastoreInfo;
+import io.reddwarf.core.catalog.DatastoreCatalog.VersionInfo;
+import io.reddwarf.core.instance.InstanceView;
+import io.reddwarf.spi.Flavor;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * The JSON documents of the API, field for field as Trove v1.0 renders them. Null fields are left
+ * out of the output.
+ */
+final class Views {
+    static final String REGION = "RegionOne";
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
+
+    private Views() {
+    }
+
+    static String time(Instant instant) {
+        return TIME.format(instant.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    record Link(String href, String rel) {
+    }
+
+    record ApiVersion(String id, String status, String updated, List<Link> links) {
+    }
+
+    record FlavorJson(
+            Object id,
+            @JsonProperty("str_id") String strId,
+            String name,
+            int ram,
+            int vcpus,
+            int disk,
+            int ephemeral,
+            List<Link> links) {
+
+        /** Trove shows numeric flavor ids as numbers and always adds the id as a string. */
+        static FlavorJson of(Flavor flavor, Links links) {
+            Object id = flavor.id().matches("[0-9]{1,9}") ? (Object) Integer.valueOf(flavor.id()) : flavor.id();
+            return new FlavorJson(id, flavor.id(), flavor.name(), flavor.ramMb(), flavor.vcpus(), flavor.diskGb(), 0,
+                    links.of("flavors/" + flavor.id()));
+        }
+    }
+
+    record DatastoreVersionJson(
+            String id,
+            String name,
+            String datastore,
+            String version,
+            Boolean active,
+            List<Link> links) {
+
+        static DatastoreVersionJson of(VersionInfo v, Links links) {
+            return new DatastoreVersionJson(v.id(), v.name(), v.datastoreId(), v.engineVersion(), v.active(),
+                    links.of("datastores/versions/" + v.id()));
+        }
+    }
+
+    record DatastoreJson(
+            String id,
+            String name,
+            @JsonProperty("default_version") String defaultVersion,
+            List<DatastoreVersionJson> versions,
+            List<Link> links) {
+
+        static DatastoreJson of(DatastoreInfo d, Links links) {
+            return new DatastoreJson(d.id(), d.name(), d.defaultVersionId(),
+                    d.versions().stream().map(v -> DatastoreVersionJson.of(v, links)).toList(),
+                    links.of("datastores/" + d.id()));
+        }
+    }
+
+    record DatastoreRef(String type, String version) {
+    }
+
+    record FlavorRef(String id, List<Link> links) {
+    }
+
+    record Volume(int size) {
+    }
+
+    record Address(String address, String type) {
+    }
+
+    record Fault(String message, String created) {
+    }
+
+    record InstanceJson(
+            String id,
+            String name,
+            String status,
+            String created,
+            String updated,
+            DatastoreRef datastore,
+            FlavorRef flavor,
+            Volume volume,
+            List<String> ip,
+            List<Address> addresses,
+            Integer port,
+            String region,
+            @JsonProperty("tenant_id") String tenantId,
+            Fault fault,
+            List<Link> links) {
+
+        static InstanceJson of(InstanceView i, Links links) {
+            List<String> ip = i.host().map(List::of).orElse(List.of());
+            return new InstanceJson(
+                    i.id(),
+                    i.name(),
+                    i.status().name(),
+                    time(i.created()),
+                    time(i.updated()),
+                    new DatastoreRef(i.datastoreType(), i.datastoreVersion()),
+                    new FlavorRef(i.flavorId(), links.of("flavors/" + i.flavorId())),
+                    new Volume(i.volumeSize()),
+                    ip,
+                    ip.stream().map(a -> new Address(a, "private")).toList(),
+                    i.port().orElse(null),
+                    REGION,
+                    i.projectId(),
+                    i.fault().map(f -> new Fault(f.message(), time(f.created()))).orElse(null),
+                    links.of("instances/" + i.id()));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.reddwarf.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Through the HTTP API against the real core and MariaDB driver: create, wait for ACTIVE, connect
+ * with the real {@code mariadb} client as the user created with the instance, restart, delete, and
+ * check nothing is left behind.
+ */
+final class InstanceLifecycleTest {
+    static LiveServer live;
+
+    @BeforeAll
+    static void start() {
+        live = new LiveServer("lifecycle", 36000, 36099);
+    }
+
+    @AfterAll
+    static void stop() {
+        live.close();
+    }
+
+    @Test
+    void createConnectRestartDelete() {
+        Http.Answer created = live.http.post(live.instances(), """
+                {"instance": {"name": "shop-db", "flavorRef": "1", "volume": {"size": 1},
+                  "datastore": {"type": "mariadb", "version": "10.11"},
+                  "databases": [{"name": "shop", "character_set": "utf8mb4", "collate": "utf8mb4_unicode_ci"}],
+                  "users": [{"name": "alice", "password": "S3cret-pass", "databases": [{"name": "shop"}]}]}}
+                """);
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        JsonNode build = created.json().get("instance");
+        assertThat(build.get("status").asText()).isEqualTo("BUILD");
+        String id = build.get("id").asText();
+
+        JsonNode active = live.awaitStatus(id, "ACTIVE", Duration.ofSeconds(120));
+        String host = active.get("addresses").get(0).get("address").asText();
+        int port = active.get("port").asInt();
+        assertThat(active.get("ip").get(0).asText()).isEqualTo(host);
+        assertThat(port).isBetween(36000, 36099);
+
+        LiveServer.Result query = LiveServer.mariadb(host, port, "alice", "S3cret-pass", "shop",
+                "select @@character_set_database, 40 + 2");
+        assertThat(query.exitCode()).as(query.output()).isZero();
+        assertThat(query.output()).contains("utf8mb4").contains("42");
+
+        assertThat(live.http.post(live.instances() + "/" + id + "/action", "{\"restart\": {}}").status())
+                .isEqualTo(202);
+        live.awaitStatus(id, "ACTIVE", Duration.ofSeconds(120));
+        assertThat(LiveServer.mariadb(host, port, "alice", "S3cret-pass", "shop", "select 1").exitCode()).isZero();
+
+        assertThat(live.http.delete(live.instances() + "/" + id).status()).isEqualTo(202);
+        live.awaitGone(id, port);
+    }
+
+    @Test
+    void unknownNameInTheUrlIs404() {
+        Http.Answer answer = live.http.get(live.instances() + "/app1");
+        assertThat(answer.status()).isEqualTo(404);
+        assertThat(answer.json().get("itemNotFound").get("code").asInt()).isEqualTo(404);
+    }
+
+    @Test
+    void realCatalogListsMariadb() {
+        JsonNode datastores = live.http.get("/v1.0/" + live.project + "/datastores").json().get("datastores");
+        assertThat(datastores.findValuesAsText("name")).contains("mariadb");
+        JsonNode versions = live.http.get("/v1.0/" + live.project + "/datastores/mariadb/versions").json()
+                .get("versions");
+        assertThat(versions.findValuesAsText("name")).contains("10.11");
+    }
+}

@@ -1,0 +1,125 @@
+package io.reddwarf.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real OpenStack CLI ({@code python3-openstackclient} with {@code python3-troveclient}) driven
+ * by nothing but the generated {@code clouds.yaml}: the two-minute tour of the README, end to end.
+ */
+final class OpenStackCliTest {
+    static LiveServer live;
+    static Map<String, String> env;
+
+    @BeforeAll
+    static void start() {
+        String openstack = findOnPath("openstack");
+        if (openstack == null) {
+            fail("The 'openstack' command is missing: install python3-openstackclient python3-troveclient "
+                    + "(apt-get install python3-openstackclient python3-troveclient).");
+        }
+        live = new LiveServer("cli", 36100, 36199);
+        env = Map.of("OS_CLIENT_CONFIG_FILE", live.server.cloudsYaml().toString());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (live != null) {
+            live.close();
+        }
+    }
+
+    static String findOnPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, command);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
+
+    static String openstack(String... args) {
+        List<String> command = new ArrayList<>(List.of("openstack", "--os-cloud", "reddwarf"));
+        command.addAll(List.of(args));
+        LiveServer.Result result = LiveServer.run(command, env, Duration.ofSeconds(120));
+        assertThat(result.exitCode()).as("%s\n%s", String.join(" ", command), result.output()).isZero();
+        return result.output();
+    }
+
+    static JsonNode openstackJson(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-f", "json"));
+        String output = openstack(all.toArray(String[]::new));
+        try {
+            return Http.MAPPER.readTree(output);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + output, e);
+        }
+    }
+
+    static JsonNode awaitActive(String name, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode shown = openstackJson("database", "instance", "show", name);
+            String status = shown.get("status").asText();
+            if (status.equals("ACTIVE")) {
+                return shown;
+            }
+            if (status.equals("ERROR") || System.nanoTime() > deadline) {
+                fail(name + " did not become ACTIVE: " + shown);
+            }
+        }
+    }
+
+    @Test
+    void catalogCommands() {
+        assertThat(openstackJson("datastore", "list").findValuesAsText("Name")).contains("mariadb");
+        assertThat(openstackJson("datastore", "version", "list", "mariadb").findValuesAsText("Name")).contains("10.11");
+        JsonNode flavors = openstackJson("database", "flavor", "list");
+        assertThat(flavors.findValuesAsText("Name")).contains("m1.tiny", "m1.small");
+    }
+
+    @Test
+    void tour() {
+        JsonNode created = openstackJson("database", "instance", "create", "app1", "--flavor", "2", "--size", "1",
+                "--datastore", "mariadb", "--datastore-version", "10.11", "--databases", "shop",
+                "--users", "alice:S3cret-pass");
+        assertThat(created.get("name").asText()).isEqualTo("app1");
+        assertThat(created.get("status").asText()).isEqualTo("BUILD");
+        String id = created.get("id").asText();
+
+        JsonNode list = openstackJson("database", "instance", "list");
+        assertThat(list.findValuesAsText("Name")).contains("app1");
+
+        JsonNode shown = awaitActive("app1", Duration.ofSeconds(120));
+        assertThat(shown.get("id").asText()).isEqualTo(id);
+        assertThat(shown.get("datastore").asText()).isEqualTo("mariadb");
+        assertThat(shown.get("datastore_version").asText()).isEqualTo("10.11");
+        assertThat(shown.get("flavor").asText()).isEqualTo("2");
+        assertThat(shown.get("volume").asInt()).isEqualTo(1);
+        String address = shown.get("addresses").get(0).get("address").asText();
+        int port = shown.get("port").asInt();
+        assertThat(shown.get("ip").asText()).isEqualTo(address);
+
+        LiveServer.Result query = LiveServer.mariadb(address, port, "alice", "S3cret-pass", "shop", "select 1");
+        assertThat(query.exitCode()).as(query.output()).isZero();
+        assertThat(query.output().strip()).isEqualTo("1");
+
+        openstack("database", "instance", "delete", "app1");
+        live.awaitGone(id, port);
+        assertThat(openstackJson("database", "instance", "list").findValuesAsText("Name")).doesNotContain("app1");
+    }
+}
