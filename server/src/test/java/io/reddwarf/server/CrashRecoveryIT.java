@@ -60,6 +60,11 @@ final class CrashRecoveryIT {
             for (long pid : enginePids().keySet()) {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
+            Files.copy(home.resolve("server.log"), Path.of("target", "crash-recovery-server.log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (Stream<Path> files = Files.walk(home)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
@@ -68,7 +73,8 @@ final class CrashRecoveryIT {
         if (!Files.isRegularFile(JAR)) {
             fail("The packaged server " + JAR + " is missing: run this test with 'mvn verify', after 'package'.");
         }
-        home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "crash-home-");
+        // short: instances' Unix socket paths must fit in 107 bytes, wherever the build directory is
+        home = Files.createTempDirectory(Path.of("/tmp"), "rdw-crash-");
         apiPort = freePort();
         Files.writeString(home.resolve("reddwarf.properties"), "instances.port-range=38000-38099\n");
         startServer();

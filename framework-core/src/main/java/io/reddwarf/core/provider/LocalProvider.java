@@ -39,7 +39,19 @@ public final class LocalProvider {
     private final Path templatesDir;
     private final String address;
 
+    /** Unix socket paths are limited to 107 bytes; engines keep theirs in an instance's run directory. */
+    static final int MAX_SOCKET_PATH = 107;
+    /** The longest socket file name a driver may use within the run directory. */
+    static final int SOCKET_NAME_ALLOWANCE = 16;
+
     public LocalProvider(Path home, String address) {
+        int longest = home.resolve("instances").resolve("x".repeat(36)).resolve("run").toString().length() + 1
+                + SOCKET_NAME_ALLOWANCE;
+        if (longest > MAX_SOCKET_PATH) {
+            throw new IllegalArgumentException("The Reddwarf home " + home + " is too long: instances' Unix sockets "
+                    + "would need " + longest + " bytes, and the limit is " + MAX_SOCKET_PATH + ". Use a home of at most "
+                    + (home.toString().length() - (longest - MAX_SOCKET_PATH)) + " characters (--home or REDDWARF_HOME).");
+        }
         this.instancesDir = home.resolve("instances");
         this.templatesDir = home.resolve("templates");
         this.address = requireNonNull(address, "address is null");
