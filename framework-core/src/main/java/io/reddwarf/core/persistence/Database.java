@@ -62,8 +62,9 @@ public final class Database implements AutoCloseable {
 
     static String embeddedUrl(Path stateDir) {
         // AUTO_SERVER is off: one control plane owns the file; a second one fails fast on the lock.
+        // WRITE_DELAY=0: a commit is on disk before the API answers, so kill -9 loses no committed row.
         return "jdbc:h2:file:" + stateDir.resolve("reddwarf").toAbsolutePath()
-                + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
+                + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
     }
 
     static SQLDialect dialectOf(String url) {
