@@ -68,7 +68,7 @@ final class CrashRecoveryIT {
         if (!Files.isRegularFile(JAR)) {
             fail("The packaged server " + JAR + " is missing: run this test with 'mvn verify', after 'package'.");
         }
-        home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "crash-home-");
+        home = LiveServer.shortHome("crash"); // engine sockets live below the home: keep its path short
         apiPort = freePort();
         Files.writeString(home.resolve("reddwarf.properties"), "instances.port-range=38000-38099\n");
         startServer();
