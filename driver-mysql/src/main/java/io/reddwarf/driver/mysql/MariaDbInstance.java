@@ -198,8 +198,9 @@ final class MariaDbInstance implements DatastoreInstance {
                     return;
                 }
             } catch (IOException notListeningYet) {
-                sleep(POLL);
+                // Polled again below.
             }
+            sleep(POLL);
         }
     }
 
@@ -412,7 +413,8 @@ final class MariaDbInstance implements DatastoreInstance {
                 .append("[mariadbd]\n")
                 .append("datadir=").append(context.dataDir()).append('\n')
                 .append("socket=").append(socket()).append('\n')
-                .append("pid-file=").append(context.runDir().resolve("mariadbd.pid")).append('\n')
+                // Not <daemon>.pid: that one is the supervisor's, and the server rewrites and removes its own.
+                .append("pid-file=").append(context.runDir().resolve("mysqld.pid")).append('\n')
                 .append("port=").append(context.port()).append('\n')
                 .append("bind-address=").append(context.bindAddress()).append('\n')
                 .append("log-error=").append(context.logDir().resolve("error.log")).append('\n')
@@ -422,6 +424,8 @@ final class MariaDbInstance implements DatastoreInstance {
                 .append("max_connections=").append(maxConnections).append('\n')
                 // Probes open and drop connections; they must never get the probing host blocked.
                 .append("max_connect_errors=1000000000\n")
+                // Level 2 logs every probe as an aborted connection; the error log would fill with them.
+                .append("log_warnings=1\n")
                 .append("innodb_buffer_pool_size=").append(bufferPoolMb).append("M\n")
                 .append("innodb_temp_data_file_path=ibtmp1:1M:autoextend\n")
                 .append("innodb_buffer_pool_load_at_startup=OFF\n")

@@ -3,6 +3,7 @@ package io.reddwarf.driver.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.reddwarf.core.local.LocalInstanceContext;
 import io.reddwarf.spi.Capability;
 import io.reddwarf.spi.DatabaseSpec;
 import io.reddwarf.spi.Datastore;
@@ -47,10 +48,15 @@ final class MariaDbDatastoreTest {
     void hasNoVersionsWithoutTheServerBinary(@TempDir Path empty) {
         MariaDbDatastore without = new MariaDbDatastore(new MariaDbEngine(), Binaries.in(List.of(empty)));
 
-        assertThat(without.versions()).isEmpty();
-        assertThatThrownBy(() -> without.open(MariaDbFixture.newContext(new DatastoreVersion("10.11", "10.11.19"))))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("version 10.11 of datastore mariadb is not installed on this host");
+        LocalInstanceContext context = MariaDbFixture.newContext(new DatastoreVersion("10.11", "10.11.19"));
+        try {
+            assertThat(without.versions()).isEmpty();
+            assertThatThrownBy(() -> without.open(context))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("version 10.11 of datastore mariadb is not installed on this host");
+        } finally {
+            MariaDbInstance.deleteTree(context.homeDir());
+        }
     }
 
     @Test

@@ -45,7 +45,7 @@ final class MariaDbFixture {
         for (int i = 0; i < 500; i++) {
             int port = 35000 + (offset + i) % 500;
             try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return port;
+                return socket.getLocalPort();
             } catch (IOException inUse) {
                 // try the next one
             }

@@ -89,15 +89,22 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
             process.destroyForcibly();
             throw new DatastoreException("Could not write the pid file of daemon '" + daemon.name() + "'.", e);
         }
-        awaitOwnSession(pid);
+        awaitDaemonExec(pid, daemon.argv().get(0));
         LOG.debug("Daemon {} runs as pid {}", daemon.name(), pid);
         return pid;
     }
 
-    /** Returns once setsid has detached the child, so a JVM killed right after spawn cannot take the daemon along. */
-    private static void awaitOwnSession(long pid) {
+    /**
+     * Returns once setsid has detached the child and executed the daemon, so that a JVM killed
+     * right after spawn cannot take the daemon along, and {@link #alivePid} sees the daemon's own
+     * command line rather than setsid's or, for an instant during exec, none.
+     */
+    private static void awaitDaemonExec(long pid, String program) {
         long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (isRunning(pid) && sessionId(pid) != pid && System.nanoTime() - deadline < 0) {
+        while (isRunning(pid) && System.nanoTime() - deadline < 0) {
+            if (sessionId(pid) == pid && commandLine(pid).startsWith(program + " ")) {
+                return;
+            }
             Thread.onSpinWait();
         }
     }
@@ -207,6 +214,8 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
     private static final class TreeKillingWatchdog extends ExecuteWatchdog {
         private volatile Process process;
 
+        // The builder's watchdog offers no hook to reach the process before it is killed.
+        @SuppressWarnings("deprecation")
         TreeKillingWatchdog(Duration timeout) {
             super(timeout.toMillis());
         }
@@ -220,10 +229,10 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
         @Override
         public synchronized void timeoutOccured(Watchdog watchdog) {
             Process started = process;
-            if (started != null) {
-                started.descendants().forEach(ProcessHandle::destroyForcibly);
-            }
+            List<ProcessHandle> descendants = started == null ? List.of() : started.descendants().toList();
+            // The command first, so that the watchdog still sees it running and records the kill.
             super.timeoutOccured(watchdog);
+            descendants.forEach(ProcessHandle::destroyForcibly);
         }
     }
 
@@ -271,7 +280,15 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
     }
 
     private boolean isOwnedAndAlive(long pid) {
-        return isRunning(pid) && commandLine(pid).contains(ownerDir.toString());
+        for (int attempt = 0; attempt < 5 && isRunning(pid); attempt++) {
+            String commandLine = commandLine(pid);
+            if (!commandLine.isEmpty()) {
+                return commandLine.contains(ownerDir.toString());
+            }
+            // A process reads as having no command line for an instant while it execs.
+            sleep(Duration.ofMillis(1));
+        }
+        return false;
     }
 
     /** Alive and not a zombie. */

@@ -27,9 +27,11 @@ final class ScratchMariaDb implements AutoCloseable {
         String mariadbd = findBinary("mariadbd");
         String installDb = findBinary("mariadb-install-db");
         Path data = dir.resolve("data");
+        Path tmp = dir.resolve("tmp");
         Files.createDirectories(data);
+        Files.createDirectories(tmp);
         Process install = new ProcessBuilder(installDb, "--no-defaults", "--user=root", "--datadir=" + data,
-                "--auth-root-authentication-method=socket", "--skip-test-db")
+                "--auth-root-authentication-method=socket", "--skip-test-db", "--tmpdir=" + tmp)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("install.log").toFile()).start();
         if (!install.waitFor(120, TimeUnit.SECONDS) || install.exitValue() != 0) {
             throw new IllegalStateException("mariadb-install-db failed: " + Files.readString(dir.resolve("install.log")));
@@ -40,7 +42,7 @@ final class ScratchMariaDb implements AutoCloseable {
         }
         Process server = new ProcessBuilder(List.of(mariadbd, "--no-defaults", "--user=root", "--datadir=" + data,
                 "--socket=" + dir.resolve("mysqld.sock"), "--port=" + port, "--bind-address=127.0.0.1",
-                "--skip-grant-tables", "--log-error=" + dir.resolve("error.log")))
+                "--skip-grant-tables", "--tmpdir=" + tmp, "--log-error=" + dir.resolve("error.log")))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
         ScratchMariaDb db = new ScratchMariaDb(server, port);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
