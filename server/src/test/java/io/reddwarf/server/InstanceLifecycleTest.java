@@ -18,7 +18,7 @@ final class InstanceLifecycleTest {
 
     @BeforeAll
     static void start() {
-        live = new LiveServer("lifecycle", 36000, 36099);
+        live = new LiveServer("life", 36000, 36099);
     }
 
     @AfterAll

@@ -40,13 +40,21 @@ final class LiveServer implements AutoCloseable {
         project = server.credentials().demoProject();
     }
 
+    /** The longest instance path below a home: {@code /instances/<uuid>/run/mysqld.sock}. */
+    private static final int LONGEST_INSTANCE_SUFFIX = "/instances/".length() + 36 + "/run/mysqld.sock".length();
+    /** Unix socket paths (sockaddr_un) hold at most 107 bytes. */
+    private static final int MAX_SOCKET_PATH = 107;
+
     /**
-     * A fresh home with a short path: engines put their Unix socket under the instance directory,
-     * and socket paths are limited to 107 bytes.
+     * A fresh home under {@code target/h}, or under the system's temporary directory when the
+     * checkout's path is so long that an engine's Unix socket below the home would not fit.
      */
     static Path shortHome(String name) {
         try {
             Path homes = Path.of("target", "h").toAbsolutePath();
+            if (homes.toString().length() + 1 + name.length() + 5 + LONGEST_INSTANCE_SUFFIX > MAX_SOCKET_PATH) {
+                homes = Path.of(System.getProperty("java.io.tmpdir"), "reddwarf-test-homes");
+            }
             Files.createDirectories(homes);
             for (int attempt = 0; ; attempt++) {
                 Path candidate = homes.resolve(name + "-" + HexFormat.of().toHexDigits((short) RANDOM.nextInt()));
