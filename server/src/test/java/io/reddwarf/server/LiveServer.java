@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.reddwarf.core.CoreConfig;
+import io.reddwarf.core.provider.LocalProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -40,11 +41,6 @@ final class LiveServer implements AutoCloseable {
         project = server.credentials().demoProject();
     }
 
-    /** The longest instance path below a home: {@code /instances/<uuid>/run/mysqld.sock}. */
-    private static final int LONGEST_INSTANCE_SUFFIX = "/instances/".length() + 36 + "/run/mysqld.sock".length();
-    /** Unix socket paths (sockaddr_un) hold at most 107 bytes. */
-    private static final int MAX_SOCKET_PATH = 107;
-
     /**
      * A fresh home under {@code target/h}, or under the system's temporary directory when the
      * checkout's path is so long that an engine's Unix socket below the home would not fit.
@@ -52,7 +48,7 @@ final class LiveServer implements AutoCloseable {
     static Path shortHome(String name) {
         try {
             Path homes = Path.of("target", "h").toAbsolutePath();
-            if (homes.toString().length() + 1 + name.length() + 5 + LONGEST_INSTANCE_SUFFIX > MAX_SOCKET_PATH) {
+            if (homes.toString().length() + 1 + name.length() + 5 > LocalProvider.maxHomeLength()) {
                 homes = Path.of(System.getProperty("java.io.tmpdir"), "reddwarf-test-homes");
             }
             Files.createDirectories(homes);
