@@ -41,8 +41,8 @@ public final class LocalProvider {
 
     /** Unix socket paths are limited to 107 bytes; engines keep theirs in an instance's run directory. */
     static final int MAX_SOCKET_PATH = 107;
-    /** The longest socket file name a driver may use within the run directory. */
-    static final int SOCKET_NAME_ALLOWANCE = 16;
+    /** The longest socket file name a driver may use within the run directory ("mysqld.sock" and its NUL). */
+    static final int SOCKET_NAME_ALLOWANCE = 12;
 
     /** The longest home directory path (in characters of its absolute form) the local provider accepts. */
     public static int maxHomeLength() {
