@@ -43,11 +43,16 @@ final class DataDirTemplate {
         String unique = UUID.randomUUID().toString();
         Path tmp = context.templateDir().resolve("." + engine.type() + "-datadir-" + unique + ".tmp");
         Path secureSql = context.templateDir().resolve("." + engine.type() + "-secure-" + unique + ".sql");
+        // a private temporary directory: bootstraps running at once must not share /tmp's temporary tables
+        Path scratch = context.templateDir().resolve("." + engine.type() + "-scratch-" + unique);
         long started = System.nanoTime();
         try {
             Files.createDirectories(context.templateDir());
             Files.writeString(secureSql, engine.secureSql(), UTF_8);
-            List<String> argv = engine.initializeCommand(binaries, tmp, secureSql, MariaDbInstance.TEMPLATE_SETTINGS);
+            Files.createDirectories(scratch);
+            List<String> settings = new java.util.ArrayList<>(MariaDbInstance.TEMPLATE_SETTINGS);
+            settings.add("--tmpdir=" + scratch);
+            List<String> argv = engine.initializeCommand(binaries, tmp, secureSql, settings);
             ExecResult result = context.processes().exec(
                     new Command(argv, java.util.Optional.empty(), INITIALIZE_TIMEOUT, List.of()));
             if (!result.ok()) {
@@ -70,6 +75,7 @@ final class DataDirTemplate {
                     + context.templateDir() + ".", e);
         } finally {
             MariaDbInstance.deleteTree(tmp);
+            MariaDbInstance.deleteTree(scratch);
             try {
                 Files.deleteIfExists(secureSql);
             } catch (IOException ignored) {
@@ -79,6 +85,10 @@ final class DataDirTemplate {
     }
 
     private static String lastLines(String output) {
+        List<String> errors = output.lines().filter(l -> l.contains("ERROR")).toList();
+        if (!errors.isEmpty()) {
+            return String.join("\n", errors.subList(Math.max(0, errors.size() - 5), errors.size()));
+        }
         List<String> lines = output.strip().lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
     }
