@@ -121,6 +121,18 @@ final class ErrorShapesTest {
     }
 
     @Test
+    void databaseAndUserOfTheBodyExistOnTheEngine() {
+        JsonNode active = live.awaitStatus(ready, "ACTIVE", BUILD_TIMEOUT);
+        String host = active.get("addresses").get(0).get("address").asText();
+        int port = active.get("port").asInt();
+        assertThat(port).isBetween(36200, 36299);
+        LiveServer.Result query = LiveServer.mariadb(host, port, "alice", "S3cret-pass", "shop",
+                "select @@character_set_database, @@collation_database");
+        assertThat(query.exitCode()).as(query.output()).isZero();
+        assertThat(query.output()).contains("utf8mb4").contains("utf8mb4_bin");
+    }
+
+    @Test
     void numericFlavorRefAndDigitStringSizeWithoutContentTypeReachTheCore() {
         assertThat(createdSecond.json().get("instance").get("name").asText()).isEqualTo("second");
         JsonNode shown = live.show(second);
