@@ -13,6 +13,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,11 @@ import org.slf4j.LoggerFactory;
 final class DataDirTemplate {
     private static final Logger LOG = LoggerFactory.getLogger(DataDirTemplate.class);
     private static final Duration INITIALIZE_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * One lock per template: concurrent first builds of one version wait for a single initialisation
+     * (two {@code mariadb-install-db} runs side by side fail) and then share its result.
+     */
+    private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
     private final Engine engine;
     private final Binaries binaries;
@@ -40,6 +47,19 @@ final class DataDirTemplate {
         if (Files.isDirectory(target)) {
             return target;
         }
+        ReentrantLock lock = LOCKS.computeIfAbsent(target.toAbsolutePath().normalize(), k -> new ReentrantLock());
+        lock.lock();
+        try {
+            if (Files.isDirectory(target)) {
+                return target;
+            }
+            return create(target);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Path create(Path target) {
         String unique = UUID.randomUUID().toString();
         Path tmp = context.templateDir().resolve("." + engine.type() + "-datadir-" + unique + ".tmp");
         Path secureSql = context.templateDir().resolve("." + engine.type() + "-secure-" + unique + ".sql");
