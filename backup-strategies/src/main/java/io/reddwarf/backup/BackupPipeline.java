@@ -1,0 +1,220 @@
+package io.reddwarf.backup;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
+import io.reddwarf.spi.BackupStrategy;
+import io.reddwarf.spi.BackupStrategy.BackupMetadata;
+import io.reddwarf.spi.InstanceContext;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+import javax.crypto.SecretKey;
+
+/**
+ * Moves a backup between a strategy and the object store without a full copy on local disk:
+ * tool output → zstd → AES-256-GCM in chunks ({@link ChunkedGcm}) under a fresh data key → SHA-256
+ * over the stored bytes → store; and back for a restore, after the stored bytes were checked
+ * against their SHA-256. Thread-safe.
+ */
+public final class BackupPipeline {
+    private static final int BUFFER = 1 << 20;
+
+    private final ObjectStore store;
+    private final MasterKey masterKey;
+    private final int level;
+    private final int workers;
+
+    /**
+     * @param level   the zstd level (1 is fastest)
+     * @param workers zstd worker threads, 0 to compress on the calling thread
+     */
+    public BackupPipeline(ObjectStore store, MasterKey masterKey, int level, int workers) {
+        this.store = requireNonNull(store, "store is null");
+        this.masterKey = requireNonNull(masterKey, "masterKey is null");
+        this.level = level;
+        this.workers = workers;
+    }
+
+    public BackupPipeline(ObjectStore store, MasterKey masterKey) {
+        this(store, masterKey, 1, 2);
+    }
+
+    public ObjectStore store() {
+        return store;
+    }
+
+    /**
+     * Runs {@code strategy} on the calling thread and stores its output as {@code objectKey}, then
+     * reads the stored object back and checks its checksum and every chunk's authentication. The
+     * object exists only if this returns.
+     *
+     * @param progress called with the number of bytes the tool produced so far, about once a chunk
+     */
+    public StoredBackup backup(BackupStrategy strategy, InstanceContext context, Optional<BackupMetadata> parent,
+            String objectKey, LongConsumer progress) {
+        SecretKey dataKey = MasterKey.newDataKey();
+        MessageDigest digest = sha256();
+        BackupMetadata metadata;
+        Counting stored;
+        Counting raw;
+        try (ObjectStore.Upload upload = store.create(objectKey)) {
+            stored = new Counting(new DigestOutputStream(upload.stream(), digest), n -> {});
+            OutputStream encrypted = ChunkedGcm.encrypt(new BufferedOutputStream(stored, BUFFER), dataKey);
+            ZstdOutputStreamNoFinalizer compressed = new ZstdOutputStreamNoFinalizer(encrypted, level);
+            raw = new Counting(compressed, progress);
+            OutputStream sink = new BufferedOutputStream(raw, BUFFER);
+            try {
+                if (workers > 0) {
+                    compressed.setWorkers(workers);
+                }
+                metadata = strategy.backup(context, parent, new NonClosing(sink));
+            } catch (RuntimeException e) {
+                try {
+                    // Frees the compressor; what it writes goes with the upload that is not committed.
+                    compressed.close();
+                } catch (IOException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+            sink.close();
+            upload.commit();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not store backup " + objectKey, e);
+        }
+        StoredBackup backup = new StoredBackup(objectKey, stored.count, raw.count,
+                HexFormat.of().formatHex(digest.digest()), masterKey.id(), masterKey.wrap(dataKey), metadata);
+        try {
+            verify(backup);
+        } catch (RuntimeException e) {
+            store.delete(objectKey);
+            throw e;
+        }
+        return backup;
+    }
+
+    /**
+     * Reads the stored object and checks its size, its SHA-256 and the authentication of every chunk.
+     *
+     * @throws BackupIntegrityException if any of them fails
+     */
+    public void verify(StoredBackup backup) {
+        SecretKey dataKey = masterKey.unwrap(backup.keyId(), backup.wrappedKey());
+        checksum(backup);
+        try (InputStream in = ChunkedGcm.decrypt(new BufferedInputStream(store.open(backup.objectKey()), BUFFER), dataKey)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read backup " + backup.objectKey(), e);
+        }
+    }
+
+    /**
+     * Checks the stored object's SHA-256, then streams it decrypted and decompressed into
+     * {@code strategy}'s restore; the SHA-256 is checked again over the bytes actually restored.
+     *
+     * @throws BackupIntegrityException if the object is altered, truncated or under another key
+     */
+    public void restore(BackupStrategy strategy, InstanceContext context, StoredBackup backup) {
+        SecretKey dataKey = masterKey.unwrap(backup.keyId(), backup.wrappedKey());
+        checksum(backup);
+        MessageDigest digest = sha256();
+        try (InputStream in = new ZstdInputStreamNoFinalizer(ChunkedGcm.decrypt(
+                new DigestInputStream(new BufferedInputStream(store.open(backup.objectKey()), BUFFER), digest), dataKey))) {
+            InputStream source = new BufferedInputStream(in, BUFFER);
+            strategy.restore(context, backup.metadata(), source);
+            if (source.read() >= 0) {
+                throw new IOException("The restore of backup " + backup.objectKey() + " stopped before the end of the backup.");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read backup " + backup.objectKey(), e);
+        }
+        if (!HexFormat.of().formatHex(digest.digest()).equals(backup.sha256())) {
+            throw new BackupIntegrityException(BackupIntegrityException.CHECKSUM_MISMATCH);
+        }
+    }
+
+    private void checksum(StoredBackup backup) {
+        MessageDigest digest = sha256();
+        long size;
+        try (InputStream in = new DigestInputStream(store.open(backup.objectKey()), digest)) {
+            size = in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read backup " + backup.objectKey(), e);
+        }
+        if (size < backup.size()) {
+            throw new BackupIntegrityException(BackupIntegrityException.TRUNCATED);
+        }
+        if (size != backup.size() || !HexFormat.of().formatHex(digest.digest()).equals(backup.sha256())) {
+            throw new BackupIntegrityException(BackupIntegrityException.CHECKSUM_MISMATCH);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final class Counting extends FilterOutputStream {
+        private final LongConsumer progress;
+        private long count;
+        private long reported;
+
+        Counting(OutputStream out, LongConsumer progress) {
+            super(out);
+            this.progress = progress;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            advance(1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            advance(len);
+        }
+
+        private void advance(long n) {
+            count += n;
+            if (count - reported >= BUFFER) {
+                reported = count;
+                progress.accept(count);
+            }
+        }
+    }
+
+    /** Strategies must not close the pipeline: closing writes the final chunk. */
+    private static final class NonClosing extends FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.reddwarf.backup;
+
+import java.io.Closeable;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.OptionalLong;
+
+/**
+ * Where backups are kept: named, immutable objects written once as a stream. Keys are relative
+ * paths of letters, digits, {@code .}, {@code _}, {@code -} and {@code /}. Implementations are
+ * thread-safe; one object is written by one thread.
+ */
+public interface ObjectStore {
+
+    /**
+     * Starts writing object {@code key}. Nothing is visible under {@code key} until
+     * {@link Upload#commit()} returns; closing an upload that was not committed removes what it wrote.
+     */
+    Upload create(String key);
+
+    /**
+     * Reads object {@code key}.
+     *
+     * @throws java.util.NoSuchElementException if there is no such object
+     */
+    InputStream open(String key);
+
+    /** The size of object {@code key}, empty if there is none. */
+    OptionalLong size(String key);
+
+    /** Removes object {@code key}; does nothing if there is none. */
+    void delete(String key);
+
+    /** One object being written. */
+    interface Upload extends Closeable {
+        /** Where the bytes go; closing it does not commit. */
+        OutputStream stream();
+
+        /** Makes the object durable and visible under its key. */
+        void commit();
+
+        /** Removes what was written unless committed. Never throws. */
+        @Override
+        void close();
+    }
+
+    /**
+     * Checks that {@code key} is acceptable.
+     *
+     * @throws IllegalArgumentException if not
+     */
+    static String checkKey(String key) {
+        if (key == null || !key.matches("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*") || key.contains("..")) {
+            throw new IllegalArgumentException("invalid object key: " + key);
+        }
+        return key;
+    }
+}
