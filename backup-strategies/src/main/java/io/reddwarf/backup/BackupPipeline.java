@@ -65,6 +65,15 @@ public final class BackupPipeline {
      */
     public StoredBackup backup(BackupStrategy strategy, InstanceContext context, Optional<BackupMetadata> parent,
             String objectKey, LongConsumer progress) {
+        return backup(strategy, context, parent, objectKey, progress, () -> {});
+    }
+
+    /**
+     * As {@link #backup(BackupStrategy, InstanceContext, Optional, String, LongConsumer)}, calling
+     * {@code saving} once the tool has finished, before the object is committed and verified.
+     */
+    public StoredBackup backup(BackupStrategy strategy, InstanceContext context, Optional<BackupMetadata> parent,
+            String objectKey, LongConsumer progress, Runnable saving) {
         SecretKey dataKey = MasterKey.newDataKey();
         MessageDigest digest = sha256();
         BackupMetadata metadata;
@@ -81,6 +90,7 @@ public final class BackupPipeline {
                     compressed.setWorkers(workers);
                 }
                 metadata = strategy.backup(context, parent, new NonClosing(sink));
+                saving.run();
             } catch (RuntimeException e) {
                 try {
                     // Frees the compressor; what it writes goes with the upload that is not committed.

@@ -48,8 +48,8 @@ public final class FileSystemObjectStore implements ObjectStore {
         return root;
     }
 
-    /** Temporary files of uploads in progress; for tests. */
-    long partialCount() {
+    /** How many temporary files of uploads exist (uploads in progress or not yet cleaned up). */
+    public long partialCount() {
         try (var files = Files.list(root.resolve(PARTIAL))) {
             return files.count();
         } catch (IOException e) {

@@ -2,6 +2,13 @@ package io.reddwarf.core;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reddwarf.backup.BackupPipeline;
+import io.reddwarf.backup.FileSystemObjectStore;
+import io.reddwarf.backup.MasterKey;
+import io.reddwarf.core.backup.BackupService;
+import io.reddwarf.core.backup.BackupStrategies;
+import io.reddwarf.core.backup.BackupWorkflows;
+import io.reddwarf.core.backup.DefaultBackupService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.catalog.RegistryDatastoreCatalog;
@@ -10,11 +17,13 @@ import io.reddwarf.core.instance.DefaultInstanceService;
 import io.reddwarf.core.instance.InstanceService;
 import io.reddwarf.core.instance.InstanceStatus.Task;
 import io.reddwarf.core.persistence.Database;
+import io.reddwarf.core.persistence.BackupRepository;
 import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.persistence.SecretBox;
 import io.reddwarf.core.provider.LocalProvider;
 import io.reddwarf.core.registry.DriverRegistry;
 import io.reddwarf.core.workflow.HealthMonitor;
+import io.reddwarf.core.workflow.InstanceContexts;
 import io.reddwarf.core.workflow.InstanceWorkflows;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,6 +50,7 @@ public final class Reddwarf implements AutoCloseable {
     private final InstanceWorkflows workflows;
     private final HealthMonitor health;
     private final InstanceService instances;
+    private final DefaultBackupService backups;
 
     private Reddwarf(CoreConfig config, Database database, DriverRegistry drivers) {
         this.config = config;
@@ -51,10 +61,20 @@ public final class Reddwarf implements AutoCloseable {
         LocalProvider provider = new LocalProvider(config.home(), config.instanceAddress());
         SecretBox secrets = SecretBox.open(config.home().resolve("state").resolve("master.key"));
         InstanceRepository repository = new InstanceRepository(database.dsl());
-        this.workflows = new InstanceWorkflows(repository, drivers, flavors, provider, secrets);
+        BackupRepository backupRepository = new BackupRepository(database.dsl());
+        InstanceContexts contexts = new InstanceContexts(drivers, flavors, provider);
+        BackupStrategies strategies = BackupStrategies.load(Reddwarf.class.getClassLoader());
+        BackupPipeline pipeline = new BackupPipeline(new FileSystemObjectStore(config.home().resolve("backups")),
+                MasterKey.loadOrCreate(config.home().resolve("state").resolve("backup-master.key")));
+        BackupWorkflows backupWorkflows = new BackupWorkflows(backupRepository, repository, contexts, strategies,
+                pipeline);
+        this.workflows = new InstanceWorkflows(repository, drivers, flavors, provider, secrets, contexts,
+                backupWorkflows);
         this.health = new HealthMonitor(repository, workflows, config.buildTimeout());
+        this.backups = new DefaultBackupService(backupRepository, repository, contexts, strategies, backupWorkflows,
+                workflows);
         this.instances = new DefaultInstanceService(config, repository, datastores, flavors, drivers, provider,
-                secrets, workflows);
+                secrets, workflows, backups);
         reconcile(repository, provider);
     }
 
@@ -115,6 +135,10 @@ public final class Reddwarf implements AutoCloseable {
 
     public InstanceService instances() {
         return instances;
+    }
+
+    public BackupService backups() {
+        return backups;
     }
 
     public DatastoreCatalog datastores() {

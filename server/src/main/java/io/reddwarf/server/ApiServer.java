@@ -2,12 +2,15 @@ package io.reddwarf.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reddwarf.core.backup.BackupService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.instance.InstanceService;
 import io.reddwarf.server.api.ApiExceptionMapper;
 import io.reddwarf.server.api.DatastoresResource;
 import io.reddwarf.server.api.FlavorsResource;
+import io.reddwarf.server.api.BackupsResource;
+import io.reddwarf.server.api.InstanceBackupsResource;
 import io.reddwarf.server.api.InstancesResource;
 import io.reddwarf.server.api.ObjectMapperResolver;
 import io.reddwarf.server.api.VersionsResource;
@@ -70,6 +73,8 @@ public final class ApiServer implements AutoCloseable {
                 .register(DatastoresResource.class)
                 .register(FlavorsResource.class)
                 .register(InstancesResource.class)
+                .register(BackupsResource.class)
+                .register(InstanceBackupsResource.class)
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(ObjectMapperResolver.class)
                 .register(ApiExceptionMapper.class)
@@ -78,6 +83,7 @@ public final class ApiServer implements AutoCloseable {
                     @Override
                     protected void configure() {
                         bind(core.instances()).to(InstanceService.class);
+                        bind(core.backups()).to(BackupService.class);
                         bind(core.datastores()).to(DatastoreCatalog.class);
                         bind(core.flavors()).to(FlavorCatalog.class);
                     }

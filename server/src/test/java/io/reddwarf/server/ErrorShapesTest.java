@@ -235,8 +235,10 @@ final class ErrorShapesTest {
     void featuresNotImplementedAreRefusedRatherThanIgnored() throws IOException {
         assertError(http.post(instances(), body(VALID + ", \"replica_of\": \"x\"")), 501, "notImplemented",
                 "Creating an instance with 'replica_of' is not implemented.");
-        assertError(http.post(instances(), body(VALID + ", \"restorePoint\": {\"backupRef\": \"b\"}")), 501,
-                "notImplemented", "Creating an instance with 'restorePoint' is not implemented.");
+        assertError(http.post(instances(), body(VALID + ", \"restorePoint\": {\"backupRef\": \"b\"}")), 404,
+                "itemNotFound", "Backup b cannot be found.");
+        assertError(http.post(instances(), body(VALID + ", \"restorePoint\": {}")), 400,
+                "badRequest", "The restorePoint must be an object with a backupRef.");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.reddwarf.core.CoreConfig;
 import io.reddwarf.core.ErrorCode;
 import io.reddwarf.core.ReddwarfException;
+import io.reddwarf.core.backup.DefaultBackupService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.DatastoreCatalog.DatastoreInfo;
 import io.reddwarf.core.catalog.DatastoreCatalog.VersionInfo;
@@ -44,10 +45,11 @@ public final class DefaultInstanceService implements InstanceService {
     private final LocalProvider provider;
     private final SecretBox secrets;
     private final InstanceWorkflows workflows;
+    private final DefaultBackupService backups;
 
     public DefaultInstanceService(CoreConfig config, InstanceRepository repository, DatastoreCatalog datastores,
             FlavorCatalog flavors, DriverRegistry drivers, LocalProvider provider, SecretBox secrets,
-            InstanceWorkflows workflows) {
+            InstanceWorkflows workflows, DefaultBackupService backups) {
         this.config = requireNonNull(config, "config is null");
         this.repository = requireNonNull(repository, "repository is null");
         this.datastores = requireNonNull(datastores, "datastores is null");
@@ -56,6 +58,7 @@ public final class DefaultInstanceService implements InstanceService {
         this.provider = requireNonNull(provider, "provider is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
         this.workflows = requireNonNull(workflows, "workflows is null");
+        this.backups = requireNonNull(backups, "backups is null");
     }
 
     @Override
@@ -77,6 +80,9 @@ public final class DefaultInstanceService implements InstanceService {
             throw ReddwarfException.badRequest(e.getMessage());
         }
 
+        Optional<String> restore = request.restoreBackupId().map(backupId -> backups.checkRestorable(projectId,
+                backupId, version.datastoreName(), version.name(), request.volumeSize()));
+
         Instant now = Instant.now();
         InstancesRecord row = new InstancesRecord();
         row.setId(UUID.randomUUID().toString());
@@ -94,6 +100,7 @@ public final class DefaultInstanceService implements InstanceService {
         row.setCreatedAt(InstanceRepository.utc(now));
         row.setUpdatedAt(InstanceRepository.utc(now));
         row.setDeleted(false);
+        row.setRestoreBackupId(restore.orElse(null));
         if (repository.insertWithPort(row, config.portMin(), config.portMax(), provider::bindable).isEmpty()) {
             throw new ReddwarfException(ErrorCode.OVER_LIMIT,
                     "No free port is left in the range " + config.portMin() + "-" + config.portMax() + ".");
@@ -178,7 +185,7 @@ public final class DefaultInstanceService implements InstanceService {
                 workflows.scheduleDelete(instanceId);
                 return;
             }
-            case BUILDING, RESTARTING -> throw notReady(instanceId);
+            case BUILDING, RESTARTING, BACKUP -> throw notReady(instanceId);
             case NONE, FAILED -> {
                 if (!repository.transitionTask(instanceId, task, Task.DELETING)) {
                     throw notReady(instanceId);

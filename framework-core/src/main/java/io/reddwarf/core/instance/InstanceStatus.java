@@ -5,10 +5,10 @@ package io.reddwarf.core.instance;
  * place ({@link #of}): a failed task wins, then a running task, then health.
  */
 public enum InstanceStatus {
-    BUILD, ACTIVE, REBOOT, SHUTDOWN, ERROR, BLOCKED;
+    BUILD, ACTIVE, REBOOT, SHUTDOWN, ERROR, BLOCKED, BACKUP;
 
     /** What the control plane is doing to an instance. */
-    public enum Task { NONE, BUILDING, RESTARTING, DELETING, FAILED }
+    public enum Task { NONE, BUILDING, RESTARTING, DELETING, BACKUP, FAILED }
 
     /** What the engine last reported (or NEW before it ever ran). */
     public enum Health { NEW, RUNNING, STARTING, SHUTDOWN, CRASHED, UNKNOWN }
@@ -19,6 +19,7 @@ public enum InstanceStatus {
             case BUILDING -> BUILD;
             case RESTARTING -> REBOOT;
             case DELETING -> SHUTDOWN;
+            case BACKUP -> BACKUP;
             case NONE -> switch (health) {
                 case RUNNING -> ACTIVE;
                 case NEW, STARTING -> BUILD;

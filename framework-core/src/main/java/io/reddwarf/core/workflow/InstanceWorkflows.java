@@ -6,6 +6,7 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import io.reddwarf.core.backup.BackupWorkflows;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
 import io.reddwarf.core.instance.DefaultInstanceService;
@@ -18,6 +19,7 @@ import io.reddwarf.core.registry.DriverRegistry;
 import io.reddwarf.spi.Datastore;
 import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.DatastoreVersion;
+import io.reddwarf.spi.InstanceContext;
 import io.reddwarf.spi.InvalidRequestException;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,18 +44,23 @@ public final class InstanceWorkflows implements AutoCloseable {
     private final FlavorCatalog flavors;
     private final LocalProvider provider;
     private final SecretBox secrets;
+    private final InstanceContexts contexts;
+    private final BackupWorkflows backups;
     private final OneTimeTask<Void> create;
     private final OneTimeTask<Void> delete;
     private final OneTimeTask<Void> restart;
+    private final OneTimeTask<Void> backup;
     private Scheduler scheduler;
 
     public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
-            LocalProvider provider, SecretBox secrets) {
+            LocalProvider provider, SecretBox secrets, InstanceContexts contexts, BackupWorkflows backups) {
         this.repository = requireNonNull(repository, "repository is null");
         this.drivers = requireNonNull(drivers, "drivers is null");
         this.flavors = requireNonNull(flavors, "flavors is null");
         this.provider = requireNonNull(provider, "provider is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
+        this.contexts = requireNonNull(contexts, "contexts is null");
+        this.backups = requireNonNull(backups, "backups is null");
         this.create = Tasks.oneTime("instance-create", Void.class)
                 .onDeadExecutionRevive()
                 .execute((inst, ctx) -> runCreate(inst.getId()));
@@ -63,11 +70,14 @@ public final class InstanceWorkflows implements AutoCloseable {
         this.restart = Tasks.oneTime("instance-restart", Void.class)
                 .onDeadExecutionRevive()
                 .execute((inst, ctx) -> runRestart(inst.getId()));
+        this.backup = Tasks.oneTime("backup-create", Void.class)
+                .onDeadExecutionRevive()
+                .execute((inst, ctx) -> backups.run(inst.getId()));
     }
 
     /** Starts the workers. Executions left by a killed control plane are revived once declared dead. */
     public void start(DataSource dataSource, int workers) {
-        List<Task<?>> tasks = List.of(create, delete, restart);
+        List<Task<?>> tasks = List.of(create, delete, restart, backup);
         scheduler = Scheduler.create(dataSource, tasks)
                 .threads(workers)
                 .pollingInterval(Duration.ofMillis(500))
@@ -92,31 +102,25 @@ public final class InstanceWorkflows implements AutoCloseable {
         scheduler.scheduleIfNotExists(restart.instance(instanceId), Instant.now());
     }
 
+    /** Schedules the backup workflow of backup {@code backupId}. */
+    public void scheduleBackup(String backupId) {
+        scheduler.scheduleIfNotExists(backup.instance(backupId), Instant.now());
+    }
+
     /** Makes sure the workflow that the row's task calls for exists (after a crash before scheduling). */
     public void ensureScheduled(InstancesRecord row) {
         switch (InstanceStatus.Task.valueOf(row.getTask())) {
             case BUILDING -> scheduleCreate(row.getId());
             case DELETING -> scheduleDelete(row.getId());
             case RESTARTING -> scheduleRestart(row.getId());
+            case BACKUP -> backups.running(row.getId()).forEach(this::scheduleBackup);
             case NONE, FAILED -> { }
         }
     }
 
     /** The driver's handle on the instance of {@code row}, if its driver is loaded. */
     public Optional<DatastoreInstance> open(InstancesRecord row) {
-        Optional<Datastore> driver = drivers.driver(row.getDatastoreType());
-        if (driver.isEmpty() || row.getPort() == null) {
-            return Optional.empty();
-        }
-        DatastoreVersion version = drivers.versions(row.getDatastoreType()).stream()
-                .filter(v -> v.name().equals(row.getDatastoreVersion()))
-                .findFirst()
-                .orElse(null);
-        if (version == null) {
-            return Optional.empty();
-        }
-        return Optional.of(driver.get().open(provider.context(row.getId(), row.getDatastoreType(), version,
-                flavors.get(row.getFlavorId()), row.getPort())));
+        return contexts.open(row);
     }
 
     private void runCreate(String id) {
@@ -138,7 +142,7 @@ public final class InstanceWorkflows implements AutoCloseable {
                 repository.markFailed(id, "The build request was lost; the instance cannot be built.");
                 return;
             }
-            if ("PREPARING".equals(row.getStep())) {
+            if ("PREPARING".equals(row.getStep()) || "RESTORING".equals(row.getStep())) {
                 // an earlier attempt was interrupted (control plane killed): nothing it started may linger
                 LOG.info("Resuming the interrupted build of instance {}", id);
                 provider.killProcesses(id);
@@ -146,6 +150,11 @@ public final class InstanceWorkflows implements AutoCloseable {
             repository.setStep(id, "PREPARING");
             long started = System.nanoTime();
             instance.get().prepare(DefaultInstanceService.openBuildRequest(secrets, row.getBuildRequest()));
+            if (row.getRestoreBackupId() != null) {
+                repository.setStep(id, "RESTORING");
+                InstanceContext context = contexts.context(row).orElseThrow();
+                backups.restoreInto(row.getRestoreBackupId(), context, instance.get());
+            }
             repository.markBuilt(id);
             LOG.info("Instance {} is ACTIVE after {} ms of build", id, (System.nanoTime() - started) / 1_000_000);
         } catch (InvalidRequestException e) {

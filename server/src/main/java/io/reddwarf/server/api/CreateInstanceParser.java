@@ -24,7 +24,7 @@ final class CreateInstanceParser {
     private static final Pattern FORBIDDEN_NAME_CHARS = Pattern.compile("[\"'`\\\\\\p{Cntrl}]");
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
     private static final List<String> NOT_IMPLEMENTED = List.of(
-            "replica_of", "replica_count", "restorePoint", "configuration", "locality", "modules");
+            "replica_of", "replica_count", "configuration", "locality", "modules");
 
     private CreateInstanceParser() {
     }
@@ -49,7 +49,20 @@ final class CreateInstanceParser {
                 datastoreField(instance.get("datastore"), "type"),
                 datastoreField(instance.get("datastore"), "version"),
                 databases(instance.get("databases")),
-                users(instance.get("users")));
+                users(instance.get("users")),
+                restorePoint(instance.get("restorePoint")));
+    }
+
+    /** {@code "restorePoint": {"backupRef": "<backup id>"}}. */
+    private static Optional<String> restorePoint(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        JsonNode ref = node.isObject() ? node.get("backupRef") : null;
+        if (ref == null || !ref.isTextual() || ref.textValue().isBlank()) {
+            throw bad("The restorePoint must be an object with a backupRef.");
+        }
+        return Optional.of(ref.textValue());
     }
 
     private static String name(JsonNode node) {

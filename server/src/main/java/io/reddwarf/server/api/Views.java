@@ -1,6 +1,7 @@
 package io.reddwarf.server.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.reddwarf.core.backup.BackupView;
 import io.reddwarf.core.catalog.DatastoreCatalog.DatastoreInfo;
 import io.reddwarf.core.catalog.DatastoreCatalog.VersionInfo;
 import io.reddwarf.core.instance.InstanceView;
@@ -129,6 +130,48 @@ final class Views {
                     i.projectId(),
                     i.fault().map(f -> new Fault(f.message(), time(f.created()))).orElse(null),
                     links.of("instances/" + i.id()));
+        }
+    }
+
+    /** A backup as Trove shows it; size in GB, as Trove reports it, plus the exact bytes and checksum. */
+    record BackupJson(
+            String id,
+            String name,
+            String description,
+            String status,
+            @JsonProperty("instance_id") String instanceId,
+            @JsonProperty("parent_id") String parentId,
+            @JsonProperty("project_id") String projectId,
+            String locationRef,
+            Double size,
+            @JsonProperty("size_bytes") Long sizeBytes,
+            @JsonProperty("progress_bytes") long progressBytes,
+            String checksum,
+            String strategy,
+            @JsonProperty("fail_reason") String failReason,
+            DatastoreRef datastore,
+            String created,
+            String updated) {
+
+        static BackupJson of(BackupView b) {
+            return new BackupJson(
+                    b.id(),
+                    b.name(),
+                    b.description().orElse(null),
+                    b.state().name(),
+                    b.instanceId(),
+                    b.parentId().orElse(null),
+                    b.projectId(),
+                    b.locationRef().orElse(null),
+                    b.sizeBytes().map(bytes -> bytes / (1024.0 * 1024 * 1024)).orElse(null),
+                    b.sizeBytes().orElse(null),
+                    b.progressBytes(),
+                    b.checksum().orElse(null),
+                    b.strategy(),
+                    b.failReason().orElse(null),
+                    new DatastoreRef(b.datastoreType(), b.datastoreVersion()),
+                    time(b.created()),
+                    time(b.updated()));
         }
     }
 }

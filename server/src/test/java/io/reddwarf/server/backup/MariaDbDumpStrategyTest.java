@@ -1,4 +1,10 @@
-package io.reddwarf.backup;
+package io.reddwarf.server.backup;
+
+import io.reddwarf.backup.BackupPipeline;
+import io.reddwarf.backup.FileSystemObjectStore;
+import io.reddwarf.backup.MariaDbDumpStrategy;
+import io.reddwarf.backup.MasterKey;
+import io.reddwarf.backup.StoredBackup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

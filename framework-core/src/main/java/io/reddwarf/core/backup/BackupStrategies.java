@@ -1,0 +1,65 @@
+package io.reddwarf.core.backup;
+
+import io.reddwarf.core.ReddwarfException;
+import io.reddwarf.spi.BackupStrategy;
+import io.reddwarf.spi.DatastoreVersion;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The backup strategies on the class path; a broken one is logged and skipped. */
+public final class BackupStrategies {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupStrategies.class);
+    private final List<BackupStrategy> strategies;
+
+    public BackupStrategies(List<BackupStrategy> strategies) {
+        this.strategies = List.copyOf(strategies);
+    }
+
+    public static BackupStrategies load(ClassLoader loader) {
+        List<BackupStrategy> found = new ArrayList<>();
+        var iterator = ServiceLoader.load(BackupStrategy.class, loader).iterator();
+        while (true) {
+            try {
+                if (!iterator.hasNext()) {
+                    break;
+                }
+                found.add(iterator.next());
+            } catch (ServiceConfigurationError e) {
+                LOG.warn("Skipping a backup strategy that cannot be loaded: {}", e.getMessage());
+            }
+        }
+        return new BackupStrategies(found);
+    }
+
+    public List<BackupStrategy> all() {
+        return strategies;
+    }
+
+    public Optional<BackupStrategy> named(String name) {
+        return strategies.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /**
+     * The strategy for a new backup: an incremental one when asked for, else a physical one if
+     * there is one (faster to restore), else a logical one.
+     *
+     * @throws ReddwarfException 422 if none fits
+     */
+    public BackupStrategy choose(String datastoreType, DatastoreVersion version, boolean incremental) {
+        List<BackupStrategy> fitting = strategies.stream().filter(s -> s.supports(datastoreType, version)).toList();
+        if (incremental) {
+            return fitting.stream().filter(BackupStrategy::incremental).findFirst()
+                    .orElseThrow(() -> ReddwarfException.unprocessable(
+                            "Incremental backups are not supported for the '" + datastoreType + "' datastore."));
+        }
+        return fitting.stream().filter(s -> s.kind() == BackupStrategy.Kind.PHYSICAL).findFirst()
+                .or(() -> fitting.stream().findFirst())
+                .orElseThrow(() -> ReddwarfException.unprocessable(
+                        "Backups are not supported for the '" + datastoreType + "' datastore."));
+    }
+}

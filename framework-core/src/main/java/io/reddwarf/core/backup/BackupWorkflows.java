@@ -1,0 +1,189 @@
+package io.reddwarf.core.backup;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.reddwarf.backup.BackupPipeline;
+import io.reddwarf.backup.StoredBackup;
+import io.reddwarf.core.db.tables.records.BackupsRecord;
+import io.reddwarf.core.db.tables.records.InstancesRecord;
+import io.reddwarf.core.instance.InstanceStatus.Task;
+import io.reddwarf.core.persistence.BackupRepository;
+import io.reddwarf.core.persistence.InstanceRepository;
+import io.reddwarf.core.workflow.InstanceContexts;
+import io.reddwarf.spi.BackupStrategy;
+import io.reddwarf.spi.BackupStrategy.BackupMetadata;
+import io.reddwarf.spi.DatastoreInstance;
+import io.reddwarf.spi.DatastoreException;
+import io.reddwarf.spi.InstanceContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The long work of backups, run by the workflow workers: taking a backup (the backup's state and
+ * the instance's task BACKUP live in the rows; a revived run starts the backup over) and restoring
+ * a backup chain into an instance being built.
+ */
+public final class BackupWorkflows {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupWorkflows.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final BackupRepository backups;
+    private final InstanceRepository instances;
+    private final InstanceContexts contexts;
+    private final BackupStrategies strategies;
+    private final BackupPipeline pipeline;
+
+    public BackupWorkflows(BackupRepository backups, InstanceRepository instances, InstanceContexts contexts,
+            BackupStrategies strategies, BackupPipeline pipeline) {
+        this.backups = requireNonNull(backups, "backups is null");
+        this.instances = requireNonNull(instances, "instances is null");
+        this.contexts = requireNonNull(contexts, "contexts is null");
+        this.strategies = requireNonNull(strategies, "strategies is null");
+        this.pipeline = requireNonNull(pipeline, "pipeline is null");
+    }
+
+    /** Ids of the instance's backups that have not finished. */
+    public List<String> running(String instanceId) {
+        return backups.running(instanceId).stream().map(BackupsRecord::getId).toList();
+    }
+
+    /** Takes backup {@code backupId}; ends COMPLETED (object verified) or FAILED, the instance back to its task NONE. */
+    public void run(String backupId) {
+        Optional<BackupsRecord> found = backups.find(backupId);
+        if (found.isEmpty() || found.get().getDeleted() || BackupState.valueOf(found.get().getState()).finished()) {
+            return;
+        }
+        BackupsRecord row = found.get();
+        String objectKey = objectKey(row);
+        try {
+            if (!BackupState.NEW.name().equals(row.getState())) {
+                LOG.info("Starting the interrupted backup {} over", backupId);
+                pipeline.store().delete(objectKey);
+            }
+            InstancesRecord instance = instances.find(row.getInstanceId()).orElseThrow(
+                    () -> new DatastoreException("The instance of the backup is gone."));
+            InstanceContext context = contexts.context(instance).orElseThrow(() -> new DatastoreException(
+                    "Datastore '" + instance.getDatastoreType() + "' version '" + instance.getDatastoreVersion()
+                            + "' is not available on this host."));
+            BackupStrategy strategy = strategy(row.getStrategy());
+            Optional<BackupMetadata> parent = Optional.empty();
+            if (row.getParentId() != null) {
+                BackupsRecord parentRow = backups.find(row.getParentId()).filter(p -> !p.getDeleted())
+                        .filter(p -> BackupState.COMPLETED.name().equals(p.getState()))
+                        .orElseThrow(() -> new DatastoreException("The parent backup " + row.getParentId() + " is missing."));
+                parent = Optional.of(metadata(parentRow));
+            }
+            backups.setState(backupId, BackupState.BUILDING.name());
+            long started = System.nanoTime();
+            StoredBackup stored = pipeline.backup(strategy, context, parent, objectKey,
+                    bytes -> backups.setProgress(backupId, bytes),
+                    () -> backups.setState(backupId, BackupState.SAVING.name()));
+            backups.markCompleted(backupId, stored.objectKey(), stored.size(), stored.rawSize(), stored.sha256(),
+                    stored.keyId(), stored.wrappedKey(), toJson(stored.metadata().properties()));
+            LOG.info("Backup {} of instance {} COMPLETED: {} bytes from the tool, {} stored, {} ms", backupId,
+                    row.getInstanceId(), stored.rawSize(), stored.size(), (System.nanoTime() - started) / 1_000_000);
+        } catch (RuntimeException e) {
+            LOG.error("Backup {} of instance {} failed", backupId, row.getInstanceId(), e);
+            pipeline.store().delete(objectKey);
+            backups.markFailed(backupId, "Backup failed: " + e.getMessage());
+        } finally {
+            instances.transitionTask(row.getInstanceId(), Task.BACKUP, Task.NONE);
+        }
+    }
+
+    /**
+     * Restores backup {@code backupId} (after its ancestors, for an incremental chain) into the
+     * instance being built: a logical backup into the running engine, a physical one into its
+     * emptied data directory with the engine stopped, started again afterwards.
+     */
+    public void restoreInto(String backupId, InstanceContext context, DatastoreInstance instance) {
+        Deque<BackupsRecord> chain = new ArrayDeque<>();
+        String next = backupId;
+        while (next != null) {
+            String id = next;
+            BackupsRecord row = backups.find(id).filter(r -> !r.getDeleted())
+                    .filter(r -> BackupState.COMPLETED.name().equals(r.getState()))
+                    .orElseThrow(() -> new DatastoreException("Backup " + id + " is missing."));
+            chain.addFirst(row);
+            next = row.getParentId();
+        }
+        BackupStrategy strategy = strategy(chain.getLast().getStrategy());
+        long started = System.nanoTime();
+        if (strategy.kind() == BackupStrategy.Kind.PHYSICAL) {
+            instance.stop();
+            emptyDirectory(context.dataDir());
+        }
+        for (BackupsRecord row : chain) {
+            pipeline.restore(strategy(row.getStrategy()), context, stored(row));
+        }
+        if (strategy.kind() == BackupStrategy.Kind.PHYSICAL) {
+            instance.start();
+        }
+        LOG.info("Restored backup {} ({} in its chain) into instance {} in {} ms", backupId, chain.size(),
+                context.instanceId(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Removes the stored object of a backup. */
+    public void deleteObject(BackupsRecord row) {
+        pipeline.store().delete(objectKey(row));
+    }
+
+    static String objectKey(BackupsRecord row) {
+        return row.getObjectKey() != null ? row.getObjectKey() : row.getId() + ".rdwb";
+    }
+
+    private BackupStrategy strategy(String name) {
+        return strategies.named(name).orElseThrow(() -> new DatastoreException(
+                "The backup strategy '" + name + "' is not available on this host."));
+    }
+
+    static StoredBackup stored(BackupsRecord row) {
+        return new StoredBackup(row.getObjectKey(), row.getSizeBytes(), row.getProgressBytes(), row.getChecksum(),
+                row.getKeyId(), row.getWrappedKey(), metadata(row));
+    }
+
+    static BackupMetadata metadata(BackupsRecord row) {
+        try {
+            Map<String, String> properties = row.getMetadata() == null ? Map.of()
+                    : JSON.readValue(row.getMetadata(), new TypeReference<Map<String, String>>() {});
+            return new BackupMetadata(row.getStrategy(), properties);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable metadata of backup " + row.getId(), e);
+        }
+    }
+
+    private static String toJson(Map<String, String> properties) {
+        try {
+            return JSON.writeValueAsString(new java.util.TreeMap<>(properties));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void emptyDirectory(Path dir) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                try (var tree = Files.walk(entry)) {
+                    for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not empty " + dir, e);
+        }
+    }
+}
