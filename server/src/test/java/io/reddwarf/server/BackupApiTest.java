@@ -58,7 +58,7 @@ final class BackupApiTest {
         String backupId = backup.get("id").asText();
         assertThat(backup.get("status").asText()).isEqualTo("NEW");
         assertThat(backup.get("instance_id").asText()).isEqualTo(sourceId);
-        assertThat(backup.get("strategy").asText()).isEqualTo("mariadb-dump");
+        assertThat(backup.get("strategy").asText()).isEqualTo("mariabackup");
 
         Http.Answer busy = live.http.post(backups(), "{\"backup\": {\"name\": \"again\", \"instance\": \"" + sourceId + "\"}}");
         assertThat(busy.status()).as(busy.body()).isEqualTo(422);
@@ -77,11 +77,16 @@ final class BackupApiTest {
         assertThat(ids(live.http.get(backups() + "?datastore=postgresql"))).isEmpty();
         assertThat(ids(live.http.get(live.instances() + "/" + sourceId + "/backups"))).containsExactly(backupId);
 
+        sql(sourcePort, "INSERT INTO notes (body) SELECT 'later' FROM seq_1_to_500; UPDATE items SET name = 'changed' WHERE id <= 10");
+        String laterChecksums = sql(sourcePort, "CHECKSUM TABLE items, notes EXTENDED");
         Http.Answer incremental = live.http.post(backups(),
                 "{\"backup\": {\"name\": \"inc\", \"instance\": \"" + sourceId + "\", \"parent_id\": \"" + backupId + "\"}}");
-        assertThat(incremental.status()).as(incremental.body()).isEqualTo(422);
-        assertThat(incremental.json().get("unprocessableEntity").get("message").asText())
-                .isEqualTo("Incremental backups are not supported for the 'mariadb' datastore.");
+        assertThat(incremental.status()).as(incremental.body()).isEqualTo(202);
+        String incrementalId = incremental.json().get("backup").get("id").asText();
+        assertThat(incremental.json().get("backup").get("parent_id").asText()).isEqualTo(backupId);
+        JsonNode incrementalDone = awaitBackup(incrementalId, "COMPLETED");
+        assertThat(incrementalDone.get("checksum").asText()).hasSize(64);
+        live.awaitStatus(sourceId, "ACTIVE", Duration.ofSeconds(30));
 
         Http.Answer tooSmall = live.http.post(live.instances(), CREATE_WITH_SHOP.formatted("small", 1,
                 ", \"restorePoint\": {\"backupRef\": \"" + backupId + "\"}"));
@@ -94,14 +99,16 @@ final class BackupApiTest {
         assertThat(unknown.json().get("itemNotFound").get("message").asText())
                 .isEqualTo("Backup no-such-backup cannot be found.");
 
-        String restoredId = create("restored", 2, ", \"restorePoint\": {\"backupRef\": \"" + backupId + "\"}");
+        String restoredId = create("restored", 2, ", \"restorePoint\": {\"backupRef\": \"" + incrementalId + "\"}");
         int restoredPort = live.awaitStatus(restoredId, "ACTIVE", Duration.ofSeconds(120)).get("port").asInt();
-        assertThat(sql(restoredPort, "CHECKSUM TABLE items, notes EXTENDED")).isEqualTo(checksums);
-        assertThat(sql(restoredPort, "SELECT COUNT(*) FROM items")).isEqualTo("3000");
+        assertThat(sql(restoredPort, "CHECKSUM TABLE items, notes EXTENDED")).isEqualTo(laterChecksums).isNotEqualTo(checksums);
+        assertThat(sql(restoredPort, "SELECT COUNT(*) FROM items WHERE name = 'changed'")).isEqualTo("10");
 
         assertThat(live.http.delete(backups() + "/" + backupId).status()).isEqualTo(202);
         assertThat(live.http.get(backups() + "/" + backupId).status()).isEqualTo(404);
+        assertThat(live.http.get(backups() + "/" + incrementalId).status()).isEqualTo(404);
         assertThat(Files.exists(live.home.resolve("backups").resolve(completed.get("locationRef").asText()))).isFalse();
+        assertThat(Files.exists(live.home.resolve("backups").resolve(incrementalDone.get("locationRef").asText()))).isFalse();
         assertThat(ids(live.http.get(backups()))).isEmpty();
     }
 

@@ -55,6 +55,16 @@ public interface BackupStrategy {
      */
     void restore(InstanceContext context, BackupMetadata metadata, InputStream source);
 
+    /**
+     * Called once after the last {@link #restore} of a {@link Kind#PHYSICAL} chain, when the control
+     * plane has started the engine again: the place to reconcile what the data files brought from
+     * the source instance (its accounts) with the restored instance's own configuration. Called on
+     * a workflow thread. The default does nothing.
+     *
+     * @throws DatastoreException if the instance cannot be made usable
+     */
+    default void afterRestore(InstanceContext context) {}
+
     /** How a strategy's backups are restored. */
     enum Kind {
         /** Statements replayed through a client into a running engine. */

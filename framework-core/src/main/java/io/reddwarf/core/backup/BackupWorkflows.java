@@ -131,6 +131,7 @@ public final class BackupWorkflows {
         }
         if (strategy.kind() == BackupStrategy.Kind.PHYSICAL) {
             instance.start();
+            strategy.afterRestore(context);
         }
         LOG.info("Restored backup {} ({} in its chain) into instance {} in {} ms", backupId, chain.size(),
                 context.instanceId(), (System.nanoTime() - started) / 1_000_000);
@@ -173,8 +174,9 @@ public final class BackupWorkflows {
         }
     }
 
+    /** Removes everything but hidden entries, which are the driver's markers, not data. */
     private static void emptyDirectory(Path dir) {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> !p.getFileName().toString().startsWith("."))) {
             for (Path entry : entries) {
                 try (var tree = Files.walk(entry)) {
                     for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
