@@ -1,38 +1,12 @@
 package io.reddwarf.driver.mysql;
 
-import io.reddwarf.spi.Capability;
 import io.reddwarf.spi.Datastore;
-import io.reddwarf.tck.DatastoreTck;
-import io.reddwarf.tck.EngineClient;
-import java.nio.file.Path;
-import java.util.EnumSet;
-import java.util.Set;
 
-/** The driver TCK for {@code mariadb} over the host's MariaDB (Debian package mariadb-server). */
-final class MariaDbTckTest extends DatastoreTck {
+/** The driver TCK for {@code mariadb} over the host's MariaDB. */
+final class MariaDbTckTest extends MariaDbTckFixture {
 
     @Override
     protected Datastore datastore() {
         return new MariaDbDatastore();
-    }
-
-    @Override
-    protected Set<Capability> claimedCapabilities() {
-        return EnumSet.of(Capability.DATABASES, Capability.USERS, Capability.ROOT);
-    }
-
-    @Override
-    protected String engineRequirement() {
-        return "mariadbd (Debian package mariadb-server)";
-    }
-
-    @Override
-    protected EngineClient engineClient() {
-        return new MySqlFamilyClient(Binaries.fromEnvironment().require("mariadb"));
-    }
-
-    @Override
-    protected boolean requireEngine() {
-        return true;
     }
 }

@@ -11,8 +11,6 @@ import io.reddwarf.spi.Endpoint;
 import io.reddwarf.spi.HealthStatus;
 import io.reddwarf.spi.InstanceContext;
 import io.reddwarf.spi.PrepareRequest;
-import io.reddwarf.tck.DatastoreTck;
-import io.reddwarf.tck.EngineClient;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -59,30 +57,10 @@ final class TckCatchesABrokenDriverTest {
 
     /** The TCK over the broken driver; runs only through the launcher above. */
     @ExtendWith(OnlyAsSelfTest.class)
-    static final class UsersRemovedTck extends DatastoreTck {
+    static final class UsersRemovedTck extends MariaDbTckFixture {
         @Override
         protected Datastore datastore() {
             return new UsersRemoved(new MariaDbDatastore());
-        }
-
-        @Override
-        protected Set<Capability> claimedCapabilities() {
-            return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT);
-        }
-
-        @Override
-        protected String engineRequirement() {
-            return "mariadbd (Debian package mariadb-server)";
-        }
-
-        @Override
-        protected EngineClient engineClient() {
-            return new MySqlFamilyClient(Binaries.fromEnvironment().require("mariadb"));
-        }
-
-        @Override
-        protected boolean requireEngine() {
-            return true;
         }
     }
 
