@@ -112,11 +112,16 @@ public abstract class DatastoreTck {
     }
 
     /**
-     * Where instance homes and version templates are created: {@code target/tck} by default. Keep it
-     * short: unix socket paths below it must fit in 107 bytes.
+     * Where instance homes and version templates are created: {@code target/tck} by default, or a
+     * directory in the system's temporary directory when the build directory's path is too long for
+     * the unix sockets below it (socket paths must fit in 107 bytes).
      */
     protected Path scratchDir() {
-        return Path.of("target", "tck").toAbsolutePath();
+        Path inBuild = Path.of("target", "tck").toAbsolutePath();
+        if (inBuild.toString().length() <= 70) {
+            return inBuild;
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "rdw-tck-" + ProcessHandle.current().pid());
     }
 
     /** The ports instances may listen on; 36000-36999 by default. */
