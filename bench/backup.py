@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""Backup benchmark: backup and restore through the API next to the raw tool pipeline, same run.
+
+Raw pipeline (what a backup cannot avoid on this host):
+    backup:  mariabackup --backup --stream=xbstream | zstd -1 -T2 > file
+    restore: zstd -d < file | mbstream -x, then mariabackup --prepare
+Reddwarf:
+    backup:  POST /backups until COMPLETED (stream, compress, encrypt, checksum, store, read back and verify)
+    restore: POST /instances with restorePoint until ACTIVE (prepare a fresh instance, verify, decrypt,
+             extract, prepare, start)
+MB/s are computed over the instance's data directory size (the same denominator for both).
+
+Usage: bench/run-backup [--size-mb N]     (standard library only; default 1024)
+"""
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROW_BYTES = 300
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Api:
+    def __init__(self, port, home):
+        props = {}
+        with open(os.path.join(home, "auth.properties")) as f:
+            for line in f:
+                if "=" in line and not line.startswith("#"):
+                    k, v = line.strip().split("=", 1)
+                    props[k] = v
+        self.token = props["demo.token"]
+        self.prefix = "/v1.0/" + props["demo.project"]
+        self.port = port
+
+    def call(self, method, path, body=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"X-Auth-Token": self.token, "Accept": "application/json"}
+        data = None
+        if body is not None:
+            data = json.dumps(body)
+            headers["Content-Type"] = "application/json"
+        conn.request(method, self.prefix + path, body=data, headers=headers)
+        r = conn.getresponse()
+        payload = r.read()
+        conn.close()
+        return r.status, (json.loads(payload) if payload else None)
+
+    def await_instance(self, iid, timeout=1800):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            _, shown = self.call("GET", "/instances/" + iid)
+            state = shown["instance"]["status"]
+            if state == "ACTIVE":
+                return shown["instance"]
+            if state == "ERROR":
+                sys.exit("instance went to ERROR: %s" % shown)
+            time.sleep(0.05)
+        sys.exit("instance %s not ACTIVE in time" % iid)
+
+    def await_backup(self, bid, timeout=1800):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            _, shown = self.call("GET", "/backups/" + bid)
+            state = shown["backup"]["status"]
+            if state == "COMPLETED":
+                return shown["backup"]
+            if state == "FAILED":
+                sys.exit("backup FAILED: %s" % shown)
+            time.sleep(0.05)
+        sys.exit("backup %s not COMPLETED in time" % bid)
+
+
+def du(path):
+    return int(subprocess.run(["du", "-sb", path], capture_output=True, text=True, check=True).stdout.split()[0])
+
+
+def sql(idir, statement):
+    subprocess.run(["mariadb", "--defaults-file=" + os.path.join(idir, "conf", "client.cnf"), "shop", "-e", statement],
+                   check=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size-mb", type=int, default=1024)
+    args = parser.parse_args()
+    jar = os.path.join(ROOT, "server", "target", "reddwarf-server.jar")
+    if not os.path.isfile(jar):
+        sys.exit("missing %s: build it with ./mvnw -DskipTests package" % jar)
+    for tool in ("zstd", "mariabackup", "mbstream"):
+        if shutil.which(tool) is None:
+            sys.exit("missing %s: apt-get install zstd mariadb-backup" % tool)
+    scratch = tempfile.mkdtemp(prefix="rdw-bb-")
+    home = os.path.join(scratch, "home")
+    os.makedirs(home)
+    with open(os.path.join(home, "reddwarf.properties"), "w") as f:
+        f.write("instances.port-range=39100-39199\n")
+    api_port = free_port()
+    java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java")
+    log = open(os.path.join(scratch, "server.log"), "w")
+    server = subprocess.Popen([java, "-jar", jar, "--port", str(api_port), "--home", home], stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", api_port, timeout=2)
+                c.request("GET", "/")
+                if c.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                sys.exit("server did not start; see " + log.name)
+            time.sleep(0.05)
+        api = Api(api_port, home)
+        volume = max(1, args.size_mb * 3 // 1024 + 1)
+        body = {"instance": {"name": "bench-source", "flavorRef": "2", "volume": {"size": volume},
+                             "datastore": {"type": "mariadb", "version": "10.11"},
+                             "databases": [{"name": "shop"}],
+                             "users": [{"name": "alice", "password": "S3cret-pass", "databases": [{"name": "shop"}]}]}}
+        status, created = api.call("POST", "/instances", body)
+        if status != 200:
+            sys.exit("create failed: %s %s" % (status, created))
+        source = created["instance"]["id"]
+        api.await_instance(source)
+        idir = os.path.join(home, "instances", source)
+
+        rows = args.size_mb * 1024 * 1024 // ROW_BYTES
+        t0 = time.monotonic()
+        sql(idir, "CREATE TABLE items (id INT PRIMARY KEY, k CHAR(32), note VARCHAR(255), n DOUBLE) ENGINE=InnoDB")
+        step = 200000
+        for start in range(1, rows + 1, step):
+            end = min(rows, start + step - 1)
+            sql(idir, "INSERT INTO items SELECT seq, MD5(seq), CONCAT(REPEAT('note ', seq %% 20), SHA2(seq, 256)), "
+                      "RAND(seq) * 1e6 FROM seq_%d_to_%d" % (start, end))
+        data_bytes = du(os.path.join(idir, "data"))
+        mb = data_bytes / 1e6
+        print("dataset: %d rows, data directory %.0f MB, loaded in %.0f s" % (rows, mb, time.monotonic() - t0),
+              flush=True)
+
+        # raw backup pipeline
+        raw_file = os.path.join(scratch, "raw.xb.zst")
+        work = os.path.join(scratch, "raw-work")
+        os.makedirs(work)
+        t0 = time.monotonic()
+        subprocess.run(["bash", "-c", "set -o pipefail; mariabackup --defaults-file=%s --backup --stream=xbstream "
+                        "--datadir=%s --target-dir=%s 2>%s | zstd -q -1 -T2 > %s" % (
+                            os.path.join(idir, "conf", "client.cnf"), os.path.join(idir, "data"), work,
+                            os.path.join(scratch, "raw-backup.err"), raw_file)], check=True)
+        raw_backup = time.monotonic() - t0
+
+        # reddwarf backup
+        t0 = time.monotonic()
+        status, created = api.call("POST", "/backups", {"backup": {"name": "bench", "instance": source}})
+        if status != 202:
+            sys.exit("backup failed: %s %s" % (status, created))
+        backup = api.await_backup(created["backup"]["id"])
+        rdw_backup = time.monotonic() - t0
+
+        # raw restore pipeline
+        target = os.path.join(scratch, "raw-restore")
+        os.makedirs(target)
+        t0 = time.monotonic()
+        subprocess.run(["bash", "-c", "set -o pipefail; zstd -q -d -c %s | mbstream -x -C %s && "
+                        "mariabackup --prepare --target-dir=%s >%s 2>&1" % (
+                            raw_file, target, target, os.path.join(scratch, "raw-prepare.log"))], check=True)
+        raw_restore = time.monotonic() - t0
+        shutil.rmtree(target, ignore_errors=True)
+
+        # reddwarf restore into a new instance
+        restore_body = json.loads(json.dumps(body))
+        restore_body["instance"]["name"] = "bench-restored"
+        restore_body["instance"]["restorePoint"] = {"backupRef": backup["id"]}
+        t0 = time.monotonic()
+        status, created = api.call("POST", "/instances", restore_body)
+        if status != 200:
+            sys.exit("restore failed: %s %s" % (status, created))
+        restored = created["instance"]["id"]
+        api.await_instance(restored)
+        rdw_restore = time.monotonic() - t0
+        rdir = os.path.join(home, "instances", restored)
+        same = (subprocess.run(["mariadb", "--defaults-file=" + os.path.join(idir, "conf", "client.cnf"), "-N", "-e",
+                                "CHECKSUM TABLE shop.items"], capture_output=True, text=True).stdout
+                == subprocess.run(["mariadb", "--defaults-file=" + os.path.join(rdir, "conf", "client.cnf"), "-N",
+                                   "-e", "CHECKSUM TABLE shop.items"], capture_output=True, text=True).stdout)
+
+        print("backup and restore of %.0f MB (data directory), %d cores, strategy %s" % (
+            mb, os.cpu_count(), backup["strategy"]))
+        print("stream %.0f MB from the tool, stored %.0f MB (raw pipeline file %.0f MB)" % (
+            backup["progress_bytes"] / 1e6, backup["size_bytes"] / 1e6, os.path.getsize(raw_file) / 1e6))
+        print("%-44s %7.1f s %8.1f MB/s" % ("raw backup  (mariabackup | zstd -1 -T2 > file)", raw_backup, mb / raw_backup))
+        print("%-44s %7.1f s %8.1f MB/s" % ("reddwarf backup (POST -> COMPLETED)", rdw_backup, mb / rdw_backup))
+        print("%-44s %7.2fx" % ("backup ratio (reddwarf / raw time)", rdw_backup / raw_backup))
+        print("%-44s %7.1f s %8.1f MB/s" % ("raw restore (zstd -d | mbstream -x; prepare)", raw_restore, mb / raw_restore))
+        print("%-44s %7.1f s %8.1f MB/s" % ("reddwarf restore (POST -> ACTIVE)", rdw_restore, mb / rdw_restore))
+        print("%-44s %7.2fx" % ("restore ratio (reddwarf / raw time)", rdw_restore / raw_restore))
+        print("restored table checksum equals the source's: %s" % ("yes" if same else "NO"))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        instances = os.path.join(home, "instances")
+        for d in os.listdir(instances) if os.path.isdir(instances) else []:
+            subprocess.run(["pkill", "-9", "-f", os.path.join(instances, d)])
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
