@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MariaDbDatastore implements Datastore {
     private static final Logger LOG = LoggerFactory.getLogger(MariaDbDatastore.class);
-    private static final Set<Capability> CAPABILITIES = Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT);
+    private static final Set<Capability> CAPABILITIES = Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT,
+            Capability.CONFIGURATION);
 
     private final Engine engine;
     private final Binaries binaries;

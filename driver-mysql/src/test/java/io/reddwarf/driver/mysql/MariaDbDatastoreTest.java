@@ -61,7 +61,8 @@ final class MariaDbDatastoreTest {
 
     @Test
     void claimsDatabasesUsersAndRoot() {
-        assertThat(datastore.capabilities()).containsExactlyInAnyOrder(Capability.DATABASES, Capability.USERS, Capability.ROOT);
+        assertThat(datastore.capabilities()).containsExactlyInAnyOrder(Capability.DATABASES, Capability.USERS, Capability.ROOT,
+                Capability.CONFIGURATION);
     }
 
     @Test
