@@ -62,9 +62,10 @@ public interface ConfigRenderer {
 
     /**
      * Puts back the configuration the engine last started with, after the engine failed to start
-     * with a newer one. Returns whether there was one to put back.
+     * with a newer one. Returns the values of the configuration put back, or empty when the current
+     * file is the one the engine last started with.
      */
-    boolean restorePrevious(InstanceContext context);
+    Optional<Map<String, String>> restorePrevious(InstanceContext context);
 
     /**
      * Applies {@code values} of dynamic parameters (those not {@link Parameter#restartRequired()})

@@ -295,11 +295,11 @@ public final class MariaDbConfigRenderer implements ConfigRenderer {
     }
 
     @Override
-    public boolean restorePrevious(InstanceContext context) {
+    public Optional<Map<String, String>> restorePrevious(InstanceContext context) {
         Path config = configFile(context);
         Path lastGood = lastGood(config);
         if (!Files.exists(lastGood)) {
-            return false;
+            return Optional.empty();
         }
         try {
             Path storedGood = lastGood(valuesFile(context));
@@ -307,7 +307,7 @@ public final class MariaDbConfigRenderer implements ConfigRenderer {
                 Files.move(storedGood, valuesFile(context), StandardCopyOption.REPLACE_EXISTING);
             }
             Files.move(lastGood, config, StandardCopyOption.REPLACE_EXISTING);
-            return true;
+            return Optional.of(storedValues(context));
         } catch (IOException e) {
             throw new DatastoreException("Could not restore the previous configuration of instance "
                     + context.instanceId() + ".", e);
