@@ -213,4 +213,14 @@ final class ConfigurationGroupsTest {
         assertThat(live.http.delete(configurations() + "/" + groupId).status()).isEqualTo(202);
         assertThat(live.http.get(configurations() + "/" + groupId).status()).isEqualTo(404);
     }
+
+    @Test
+    @Order(9)
+    void oneUpdateRenamesAndDetachesTogether() {
+        Http.Answer renamed = live.http.method("PUT", live.instances() + "/" + instanceId,
+                "{\"instance\": {\"name\": \"cfg-db-2\", \"configuration\": null}}");
+
+        assertThat(renamed.status()).as(renamed.body()).isEqualTo(202);
+        assertThat(live.show(instanceId).get("name").asText()).isEqualTo("cfg-db-2");
+    }
 }

@@ -227,6 +227,7 @@ public final class MariaDbConfigRenderer implements ConfigRenderer {
                 .append("port=").append(context.port()).append('\n')
                 .append("bind-address=").append(context.bindAddress()).append('\n')
                 .append("log-error=").append(context.logDir().resolve("error.log")).append('\n')
+                .append("tmpdir=").append(context.runDir()).append('\n')
                 .append("skip-name-resolve\n")
                 // Probes open and drop connections; they must never get the probing host blocked.
                 .append("max_connect_errors=1000000000\n")
