@@ -112,6 +112,9 @@ final class ConfigurationCliTest {
 
         cli("attach", "cli-cfg", "cli-group");
         awaitVariable(host, port, "max_connections", "150");
+        LiveServer.Result shown = LiveServer.run(List.of("openstack", "--os-cloud", "reddwarf", "database",
+                "instance", "show", "cli-cfg", "-c", "configuration", "-f", "value"), env, Duration.ofSeconds(120));
+        assertThat(shown.output().strip()).as(shown.output()).isEqualTo(groupId);
         assertThat(cliJson("instances", "cli-group").findValuesAsText("ID")).containsExactly(instanceId);
 
         cli("parameter", "set", groupId, "{\"max_connections\": 170}");

@@ -121,6 +121,7 @@ final class ConfigurationGroupsTest {
         host = active.get("addresses").get(0).get("address").asText();
         port = active.get("port").asInt();
 
+        assertThat(active.get("configuration").get("id").asText()).isEqualTo(groupId);
         assertThat(variable("max_connections")).isEqualTo("123");
         assertThat(variable("max_binlog_cache_size")).isEqualTo("18446744073709547520");
         JsonNode instances = live.http.get(configurations() + "/" + groupId + "/instances").json().get("instances");
@@ -210,6 +211,7 @@ final class ConfigurationGroupsTest {
         awaitVariable("max_connections", "64");
         live.awaitStatus(instanceId, "RESTART_REQUIRED", TIMEOUT);
         assertThat(live.show(instanceId).has("fault")).isFalse();
+        assertThat(live.show(instanceId).has("configuration")).isFalse();
         assertThat(live.http.delete(configurations() + "/" + groupId).status()).isEqualTo(202);
         assertThat(live.http.get(configurations() + "/" + groupId).status()).isEqualTo(404);
     }

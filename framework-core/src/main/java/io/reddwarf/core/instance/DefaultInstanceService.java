@@ -262,7 +262,7 @@ public final class DefaultInstanceService implements InstanceService {
         return new InstanceView(row.getId(), row.getProjectId(), row.getName(), statusOf(row), row.getDatastoreType(),
                 row.getDatastoreVersion(), row.getFlavorId(), row.getVolumeSize(), Optional.ofNullable(row.getHost()),
                 Optional.ofNullable(row.getPort()), InstanceRepository.instant(row.getCreatedAt()),
-                InstanceRepository.instant(row.getUpdatedAt()), fault);
+                InstanceRepository.instant(row.getUpdatedAt()), fault, Optional.ofNullable(row.getConfigurationId()));
     }
 
     /** Opens a stored build request (used by the workflow). */
