@@ -29,7 +29,7 @@ CREATE TABLE configuration_values (
 ALTER TABLE instances ADD COLUMN configuration_id VARCHAR(36);
 ALTER TABLE instances ADD COLUMN config_seq INT DEFAULT 0 NOT NULL;
 ALTER TABLE instances ADD COLUMN config_applied_seq INT DEFAULT 0 NOT NULL;
-ALTER TABLE instances ADD COLUMN config_applied VARCHAR(8192);
+ALTER TABLE instances ADD COLUMN config_applied TEXT;
 ALTER TABLE instances ADD COLUMN restart_required BOOLEAN DEFAULT FALSE NOT NULL;
 ALTER TABLE instances ADD COLUMN config_fault VARCHAR(1024);
 ALTER TABLE instances ADD COLUMN config_fault_at TIMESTAMP;

@@ -203,6 +203,24 @@ final class ConfigurationGroupsTest {
 
     @Test
     @Order(8)
+    void anEngineThatCrashesWithAPendingBadValueComesBackWithThePreviousFile() {
+        Http.Answer patched = live.http.method("PATCH", configurations() + "/" + groupId,
+                "{\"configuration\": {\"values\": {\"max_connections\": 201}}}");
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        live.awaitStatus(instanceId, "RESTART_REQUIRED", TIMEOUT);
+        awaitVariable("max_connections", "201");
+
+        LiveServer.enginesOf(instanceId).forEach(ProcessHandle::destroyForcibly);
+
+        LiveServer.await(TIMEOUT, () -> {
+            JsonNode shown = live.show(instanceId);
+            return shown.get("status").asText().equals("ACTIVE") && shown.has("fault");
+        }, "instance " + instanceId + " did not come back ACTIVE with a fault");
+        assertThat(variable("innodb_buffer_pool_size")).isEqualTo(Long.toString(256L << 20));
+    }
+
+    @Test
+    @Order(9)
     void detachingPutsTheFlavorsValuesBackAndTheGroupCanThenBeDeleted() {
         Http.Answer detached = live.http.method("PUT", live.instances() + "/" + instanceId,
                 "{\"instance\": {\"configuration\": null}}");
@@ -217,7 +235,7 @@ final class ConfigurationGroupsTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void oneUpdateRenamesAndDetachesTogether() {
         Http.Answer renamed = live.http.method("PUT", live.instances() + "/" + instanceId,
                 "{\"instance\": {\"name\": \"cfg-db-2\", \"configuration\": null}}");

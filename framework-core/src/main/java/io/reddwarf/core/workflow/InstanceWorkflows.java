@@ -146,6 +146,22 @@ public final class InstanceWorkflows implements AutoCloseable {
                 flavors.get(row.getFlavorId()), row.getPort()));
     }
 
+    /**
+     * Starts an engine outside a workflow (the health loop after a crash). If it does not start
+     * because of a new configuration file, the configuration hook puts back the previous one.
+     */
+    public void startRecovering(InstancesRecord row, DatastoreInstance instance) {
+        try {
+            instance.start();
+        } catch (RuntimeException e) {
+            boolean recovered = context(row).map(c -> configuration.recoverRestart(row, c, instance, e)).orElse(false);
+            if (!recovered) {
+                throw e;
+            }
+        }
+        configuration.restarted(row.getId());
+    }
+
     private void runCreate(String id) {
         Optional<InstancesRecord> found = repository.find(id);
         if (found.isEmpty() || found.get().getDeleted()
