@@ -9,6 +9,7 @@ import io.reddwarf.core.configuration.ConfigurationService;
 import io.reddwarf.server.api.ApiExceptionMapper;
 import io.reddwarf.server.api.ConfigurationsResource;
 import io.reddwarf.server.api.InstanceConfigurationResource;
+import io.reddwarf.server.api.MgmtParametersResource;
 import io.reddwarf.server.api.ParametersResource;
 import io.reddwarf.server.api.DatastoresResource;
 import io.reddwarf.server.api.FlavorsResource;
@@ -78,6 +79,7 @@ public final class ApiServer implements AutoCloseable {
                 .register(ParametersResource.ByDatastore.class)
                 .register(ParametersResource.ByVersionId.class)
                 .register(InstanceConfigurationResource.class)
+                .register(MgmtParametersResource.class)
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(ObjectMapperResolver.class)
                 .register(ApiExceptionMapper.class)

@@ -38,6 +38,20 @@ public interface ConfigurationService {
     /** The parameters of a datastore version by its id alone. */
     List<VersionParameter> parametersByVersionId(String versionId);
 
+    /**
+     * Offers a parameter of the driver that was removed, with the given rule (administrators).
+     *
+     * @throws io.reddwarf.core.ReddwarfException 400 if the driver does not know it, if it is offered
+     *         already, or if the rule is wider than the driver's
+     */
+    VersionParameter addParameter(String versionId, Parameter rule);
+
+    /** Narrows an offered parameter's rule (administrators); 404 if it is not offered. */
+    VersionParameter updateParameter(String versionId, Parameter rule);
+
+    /** Stops offering a parameter (administrators); groups can no longer set it. */
+    void removeParameter(String versionId, String name);
+
     /** The values an instance runs with: those derived from its flavor, then its group's. */
     Map<String, Object> effective(String projectId, String instanceId);
 

@@ -14,6 +14,7 @@ import io.reddwarf.core.catalog.DatastoreCatalog.VersionInfo;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.db.tables.records.ConfigurationsRecord;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
+import io.reddwarf.core.db.tables.records.ParameterRulesRecord;
 import io.reddwarf.core.instance.InstanceStatus;
 import io.reddwarf.core.instance.InstanceStatus.Health;
 import io.reddwarf.core.instance.InstanceStatus.Task;
@@ -178,18 +179,113 @@ public final class DefaultConfigurationService implements ConfigurationService, 
 
     @Override
     public List<VersionParameter> parametersByVersionId(String versionId) {
-        VersionInfo info = datastores.list().stream()
+        return parametersOf(versionById(versionId));
+    }
+
+    private VersionInfo versionById(String versionId) {
+        return datastores.list().stream()
                 .flatMap(d -> d.versions().stream())
                 .filter(v -> v.id().equals(versionId))
                 .findFirst()
                 .orElseThrow(() -> ReddwarfException.notFound("Datastore version " + versionId + " could not be found."));
-        return parametersOf(info);
     }
 
     private List<VersionParameter> parametersOf(VersionInfo info) {
-        return renderers.forType(info.datastoreName())
-                .map(r -> r.rules(spiVersion(info)).stream().map(p -> new VersionParameter(p, info.id())).toList())
-                .orElse(List.of());
+        return effectiveRules(info).values().stream().map(p -> new VersionParameter(p, info.id())).toList();
+    }
+
+    /** The driver's rules of the version with the operators' changes applied, by name. */
+    private Map<String, Parameter> effectiveRules(VersionInfo info) {
+        Map<String, Parameter> rules = driverRules(info);
+        for (ParameterRulesRecord row : repository.parameterRules(info.datastoreName(), info.name())) {
+            if (row.getDeleted()) {
+                rules.remove(row.getName());
+            } else {
+                rules.put(row.getName(), new Parameter(row.getName(), ConfigRenderer.Type.valueOf(row.getDataType()),
+                        Optional.ofNullable(row.getMinSize()).map(BigInteger::new),
+                        Optional.ofNullable(row.getMaxSize()).map(BigInteger::new), row.getRestartRequired()));
+            }
+        }
+        return rules;
+    }
+
+    private Map<String, Parameter> driverRules(VersionInfo info) {
+        Map<String, Parameter> rules = new TreeMap<>();
+        renderers.forType(info.datastoreName())
+                .ifPresent(r -> r.rules(spiVersion(info)).forEach(p -> rules.put(p.name(), p)));
+        return rules;
+    }
+
+    @Override
+    public VersionParameter addParameter(String versionId, Parameter rule) {
+        VersionInfo info = versionById(versionId);
+        Parameter driver = driverRules(info).get(rule.name());
+        if (driver == null) {
+            throw ReddwarfException.badRequest("The parameter " + rule.name() + " is not known to the "
+                    + info.datastoreName() + " " + info.name() + " driver; only its parameters can be offered.");
+        }
+        if (effectiveRules(info).containsKey(rule.name())) {
+            throw ReddwarfException.badRequest(rule.name() + " parameter already exists for datastore version "
+                    + info.name() + ".");
+        }
+        return saveRule(info, driver, rule);
+    }
+
+    @Override
+    public VersionParameter updateParameter(String versionId, Parameter rule) {
+        VersionInfo info = versionById(versionId);
+        if (!effectiveRules(info).containsKey(rule.name())) {
+            throw ReddwarfException.notFound(rule.name() + " is not a supported configuration parameter.");
+        }
+        return saveRule(info, driverRules(info).get(rule.name()), rule);
+    }
+
+    @Override
+    public void removeParameter(String versionId, String name) {
+        VersionInfo info = versionById(versionId);
+        Parameter offered = effectiveRules(info).get(name);
+        if (offered == null) {
+            throw ReddwarfException.badRequest("Parameter " + name + " does not exist in the database.");
+        }
+        repository.saveParameterRule(ruleRow(info, offered, true));
+        LOG.info("Parameter {} of {} {} is no longer offered", name, info.datastoreName(), info.name());
+    }
+
+    /** An operator's rule may only be narrower than the driver's: same type, bounds within, never less restart. */
+    private VersionParameter saveRule(VersionInfo info, Parameter driver, Parameter rule) {
+        if (driver.type() != rule.type()) {
+            throw ReddwarfException.badRequest("The data type of " + rule.name() + " must stay "
+                    + driver.type().troveName() + ".");
+        }
+        boolean belowMin = driver.min().isPresent()
+                && (rule.min().isEmpty() || rule.min().get().compareTo(driver.min().get()) < 0);
+        boolean aboveMax = driver.max().isPresent()
+                && (rule.max().isEmpty() || rule.max().get().compareTo(driver.max().get()) > 0);
+        if (belowMin || aboveMax) {
+            throw ReddwarfException.badRequest("The bounds of " + rule.name() + " must lie within the driver's: "
+                    + driver.min().map(BigInteger::toString).orElse("-") + " to "
+                    + driver.max().map(BigInteger::toString).orElse("-") + ".");
+        }
+        if (driver.restartRequired() && !rule.restartRequired()) {
+            throw ReddwarfException.badRequest("The parameter " + rule.name()
+                    + " takes effect only at a restart; it cannot be made dynamic.");
+        }
+        repository.saveParameterRule(ruleRow(info, rule, false));
+        LOG.info("Parameter {} of {} {} now offered as {}", rule.name(), info.datastoreName(), info.name(), rule);
+        return new VersionParameter(rule, info.id());
+    }
+
+    private static ParameterRulesRecord ruleRow(VersionInfo info, Parameter rule, boolean deleted) {
+        ParameterRulesRecord row = new ParameterRulesRecord();
+        row.setDatastoreType(info.datastoreName());
+        row.setDatastoreVersion(info.name());
+        row.setName(rule.name());
+        row.setDataType(rule.type().name());
+        row.setMinSize(rule.min().map(BigInteger::toString).orElse(null));
+        row.setMaxSize(rule.max().map(BigInteger::toString).orElse(null));
+        row.setRestartRequired(rule.restartRequired());
+        row.setDeleted(deleted);
+        return row;
     }
 
     // ---- instances ------------------------------------------------------------------------------
@@ -269,8 +365,9 @@ public final class DefaultConfigurationService implements ConfigurationService, 
         Map<String, String> restart = new TreeMap<>();
         Optional<ConfigRenderer> renderer = renderers.forType(row.getDatastoreType());
         if (renderer.isPresent()) {
-            DatastoreVersion version = spiVersion(datastores.version(row.getDatastoreType(), row.getDatastoreVersion()));
-            Map<String, Parameter> rules = rulesByName(renderer.get(), version);
+            VersionInfo info = datastores.version(row.getDatastoreType(), row.getDatastoreVersion());
+            DatastoreVersion version = spiVersion(info);
+            Map<String, Parameter> rules = effectiveRules(info);
             Map<String, String> defaults = renderer.get().defaults(version, flavors.get(row.getFlavorId()));
             Map<String, String> applied = parseApplied(row.getConfigApplied());
             TreeSet<String> names = new TreeSet<>(applied.keySet());
@@ -435,6 +532,26 @@ public final class DefaultConfigurationService implements ConfigurationService, 
         List<String> problems = renderer.get().validate(spi, values);
         if (!problems.isEmpty()) {
             throw ReddwarfException.unprocessable(problems.getFirst());
+        }
+        Map<String, Parameter> rules = effectiveRules(version);
+        for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet()) {
+            Parameter rule = rules.get(e.getKey());
+            if (rule == null) {
+                throw ReddwarfException.unprocessable("The configuration parameter " + e.getKey()
+                        + " is not supported for this datastore: " + version.datastoreName() + " " + version.name()
+                        + ".");
+            }
+            if (rule.type() == ConfigRenderer.Type.INTEGER || rule.type() == ConfigRenderer.Type.FLOAT) {
+                BigDecimal value = new BigDecimal(e.getValue());
+                if (rule.min().isPresent() && value.compareTo(new BigDecimal(rule.min().get())) < 0) {
+                    throw ReddwarfException.unprocessable("The value for the configuration parameter " + rule.name()
+                            + " is less than the minimum allowed: " + rule.min().get());
+                }
+                if (rule.max().isPresent() && value.compareTo(new BigDecimal(rule.max().get())) > 0) {
+                    throw ReddwarfException.unprocessable("The value for the configuration parameter " + rule.name()
+                            + " is greater than the maximum allowed: " + rule.max().get());
+                }
+            }
         }
     }
 

@@ -3,11 +3,13 @@ package io.reddwarf.core.persistence;
 import static io.reddwarf.core.db.Tables.CONFIGURATIONS;
 import static io.reddwarf.core.db.Tables.CONFIGURATION_VALUES;
 import static io.reddwarf.core.db.Tables.INSTANCES;
+import static io.reddwarf.core.db.Tables.PARAMETER_RULES;
 import static io.reddwarf.core.persistence.InstanceRepository.utc;
 import static java.util.Objects.requireNonNull;
 
 import io.reddwarf.core.db.tables.records.ConfigurationsRecord;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
+import io.reddwarf.core.db.tables.records.ParameterRulesRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -181,5 +183,27 @@ public final class ConfigurationRepository {
 
     private static String truncate(String message) {
         return message.length() > 1000 ? message.substring(0, 1000) : message;
+    }
+
+    /** The operators' rules of a datastore version, removed ones included. */
+    public List<ParameterRulesRecord> parameterRules(String type, String version) {
+        return dsl.selectFrom(PARAMETER_RULES)
+                .where(PARAMETER_RULES.DATASTORE_TYPE.eq(type), PARAMETER_RULES.DATASTORE_VERSION.eq(version))
+                .orderBy(PARAMETER_RULES.NAME)
+                .fetch();
+    }
+
+    /** Records an operator's rule (or its removal), replacing an earlier one of the same name. */
+    public void saveParameterRule(ParameterRulesRecord rule) {
+        rule.setUpdatedAt(utc(Instant.now()));
+        dsl.transaction(tx -> {
+            DSLContext t = tx.dsl();
+            t.deleteFrom(PARAMETER_RULES)
+                    .where(PARAMETER_RULES.DATASTORE_TYPE.eq(rule.getDatastoreType()),
+                            PARAMETER_RULES.DATASTORE_VERSION.eq(rule.getDatastoreVersion()),
+                            PARAMETER_RULES.NAME.eq(rule.getName()))
+                    .execute();
+            t.executeInsert(rule);
+        });
     }
 }
