@@ -5,6 +5,10 @@ import static java.util.Objects.requireNonNull;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.catalog.RegistryDatastoreCatalog;
+import io.reddwarf.core.configuration.ConfigRenderers;
+import io.reddwarf.core.configuration.ConfigurationService;
+import io.reddwarf.core.configuration.DefaultConfigurationService;
+import io.reddwarf.core.persistence.ConfigurationRepository;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
 import io.reddwarf.core.instance.DefaultInstanceService;
 import io.reddwarf.core.instance.InstanceService;
@@ -41,6 +45,7 @@ public final class Reddwarf implements AutoCloseable {
     private final InstanceWorkflows workflows;
     private final HealthMonitor health;
     private final InstanceService instances;
+    private final ConfigurationService configurations;
 
     private Reddwarf(CoreConfig config, Database database, DriverRegistry drivers) {
         this.config = config;
@@ -51,10 +56,15 @@ public final class Reddwarf implements AutoCloseable {
         LocalProvider provider = new LocalProvider(config.home(), config.instanceAddress());
         SecretBox secrets = SecretBox.open(config.home().resolve("state").resolve("master.key"));
         InstanceRepository repository = new InstanceRepository(database.dsl());
-        this.workflows = new InstanceWorkflows(repository, drivers, flavors, provider, secrets);
+        DefaultConfigurationService configurations = new DefaultConfigurationService(
+                new ConfigurationRepository(database.dsl()), repository, datastores, drivers, flavors,
+                ConfigRenderers.load(Reddwarf.class.getClassLoader()));
+        this.configurations = configurations;
+        this.workflows = new InstanceWorkflows(repository, drivers, flavors, provider, secrets, configurations);
+        configurations.bind(workflows);
         this.health = new HealthMonitor(repository, workflows, config.buildTimeout());
         this.instances = new DefaultInstanceService(config, repository, datastores, flavors, drivers, provider,
-                secrets, workflows);
+                secrets, workflows, java.util.Optional.of(configurations));
         reconcile(repository, provider);
     }
 
@@ -115,6 +125,10 @@ public final class Reddwarf implements AutoCloseable {
 
     public InstanceService instances() {
         return instances;
+    }
+
+    public ConfigurationService configurations() {
+        return configurations;
     }
 
     public DatastoreCatalog datastores() {

@@ -5,7 +5,12 @@ import static java.util.Objects.requireNonNull;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.instance.InstanceService;
+import io.reddwarf.core.configuration.ConfigurationService;
 import io.reddwarf.server.api.ApiExceptionMapper;
+import io.reddwarf.server.api.ConfigurationsResource;
+import io.reddwarf.server.api.InstanceConfigurationResource;
+import io.reddwarf.server.api.MgmtParametersResource;
+import io.reddwarf.server.api.ParametersResource;
 import io.reddwarf.server.api.DatastoresResource;
 import io.reddwarf.server.api.FlavorsResource;
 import io.reddwarf.server.api.InstancesResource;
@@ -70,6 +75,11 @@ public final class ApiServer implements AutoCloseable {
                 .register(DatastoresResource.class)
                 .register(FlavorsResource.class)
                 .register(InstancesResource.class)
+                .register(ConfigurationsResource.class)
+                .register(ParametersResource.ByDatastore.class)
+                .register(ParametersResource.ByVersionId.class)
+                .register(InstanceConfigurationResource.class)
+                .register(MgmtParametersResource.class)
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(ObjectMapperResolver.class)
                 .register(ApiExceptionMapper.class)
@@ -80,6 +90,7 @@ public final class ApiServer implements AutoCloseable {
                         bind(core.instances()).to(InstanceService.class);
                         bind(core.datastores()).to(DatastoreCatalog.class);
                         bind(core.flavors()).to(FlavorCatalog.class);
+                        bind(core.configurations()).to(ConfigurationService.class);
                     }
                 })
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)

@@ -5,17 +5,20 @@ import static java.util.Objects.requireNonNull;
 import io.reddwarf.core.Reddwarf;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
+import io.reddwarf.core.configuration.ConfigurationService;
 import io.reddwarf.core.instance.InstanceService;
 
 /** The core services the API's resources call; the HTTP layer needs nothing else from the core. */
-public record CoreServices(InstanceService instances, DatastoreCatalog datastores, FlavorCatalog flavors) {
+public record CoreServices(InstanceService instances, DatastoreCatalog datastores, FlavorCatalog flavors,
+        ConfigurationService configurations) {
     public CoreServices {
         requireNonNull(instances, "instances is null");
         requireNonNull(datastores, "datastores is null");
         requireNonNull(flavors, "flavors is null");
+        requireNonNull(configurations, "configurations is null");
     }
 
     public static CoreServices of(Reddwarf core) {
-        return new CoreServices(core.instances(), core.datastores(), core.flavors());
+        return new CoreServices(core.instances(), core.datastores(), core.flavors(), core.configurations());
     }
 }
