@@ -12,6 +12,10 @@ import io.reddwarf.core.backup.DefaultBackupService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.catalog.RegistryDatastoreCatalog;
+import io.reddwarf.core.configuration.ConfigRenderers;
+import io.reddwarf.core.configuration.ConfigurationService;
+import io.reddwarf.core.configuration.DefaultConfigurationService;
+import io.reddwarf.core.persistence.ConfigurationRepository;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
 import io.reddwarf.core.instance.DefaultInstanceService;
 import io.reddwarf.core.instance.InstanceService;
@@ -51,6 +55,7 @@ public final class Reddwarf implements AutoCloseable {
     private final HealthMonitor health;
     private final InstanceService instances;
     private final DefaultBackupService backups;
+    private final ConfigurationService configurations;
 
     private Reddwarf(CoreConfig config, Database database, DriverRegistry drivers) {
         this.config = config;
@@ -68,13 +73,18 @@ public final class Reddwarf implements AutoCloseable {
                 MasterKey.loadOrCreate(config.home().resolve("state").resolve("backup-master.key")));
         BackupWorkflows backupWorkflows = new BackupWorkflows(backupRepository, repository, contexts, strategies,
                 pipeline);
-        this.workflows = new InstanceWorkflows(repository, drivers, flavors, provider, secrets, contexts,
-                backupWorkflows);
+        DefaultConfigurationService configurations = new DefaultConfigurationService(
+                new ConfigurationRepository(database.dsl()), repository, datastores, drivers, flavors,
+                ConfigRenderers.load(Reddwarf.class.getClassLoader()));
+        this.configurations = configurations;
+        this.workflows = new InstanceWorkflows(repository, drivers, flavors, provider, secrets, configurations,
+                contexts, java.util.Optional.of(backupWorkflows));
+        configurations.bind(workflows);
         this.health = new HealthMonitor(repository, workflows, config.buildTimeout());
         this.backups = new DefaultBackupService(backupRepository, repository, contexts, strategies, backupWorkflows,
                 workflows);
         this.instances = new DefaultInstanceService(config, repository, datastores, flavors, drivers, provider,
-                secrets, workflows, backups);
+                secrets, workflows, java.util.Optional.of(configurations), java.util.Optional.of(backups));
         reconcile(repository, provider);
     }
 
@@ -139,6 +149,10 @@ public final class Reddwarf implements AutoCloseable {
 
     public BackupService backups() {
         return backups;
+    }
+
+    public ConfigurationService configurations() {
+        return configurations;
     }
 
     public DatastoreCatalog datastores() {

@@ -6,7 +6,12 @@ import io.reddwarf.core.backup.BackupService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.instance.InstanceService;
+import io.reddwarf.core.configuration.ConfigurationService;
 import io.reddwarf.server.api.ApiExceptionMapper;
+import io.reddwarf.server.api.ConfigurationsResource;
+import io.reddwarf.server.api.InstanceConfigurationResource;
+import io.reddwarf.server.api.MgmtParametersResource;
+import io.reddwarf.server.api.ParametersResource;
 import io.reddwarf.server.api.DatastoresResource;
 import io.reddwarf.server.api.FlavorsResource;
 import io.reddwarf.server.api.BackupsResource;
@@ -75,6 +80,11 @@ public final class ApiServer implements AutoCloseable {
                 .register(InstancesResource.class)
                 .register(BackupsResource.class)
                 .register(InstanceBackupsResource.class)
+                .register(ConfigurationsResource.class)
+                .register(ParametersResource.ByDatastore.class)
+                .register(ParametersResource.ByVersionId.class)
+                .register(InstanceConfigurationResource.class)
+                .register(MgmtParametersResource.class)
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(ObjectMapperResolver.class)
                 .register(ApiExceptionMapper.class)
@@ -86,6 +96,7 @@ public final class ApiServer implements AutoCloseable {
                         bind(core.backups()).to(BackupService.class);
                         bind(core.datastores()).to(DatastoreCatalog.class);
                         bind(core.flavors()).to(FlavorCatalog.class);
+                        bind(core.configurations()).to(ConfigurationService.class);
                     }
                 })
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)

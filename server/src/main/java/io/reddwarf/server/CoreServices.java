@@ -6,19 +6,21 @@ import io.reddwarf.core.Reddwarf;
 import io.reddwarf.core.backup.BackupService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
+import io.reddwarf.core.configuration.ConfigurationService;
 import io.reddwarf.core.instance.InstanceService;
 
 /** The core services the API's resources call; the HTTP layer needs nothing else from the core. */
 public record CoreServices(InstanceService instances, DatastoreCatalog datastores, FlavorCatalog flavors,
-        BackupService backups) {
-    public CoreServices {
+        ConfigurationService configurations, BackupService backups) {    public CoreServices {
         requireNonNull(instances, "instances is null");
         requireNonNull(datastores, "datastores is null");
         requireNonNull(flavors, "flavors is null");
+        requireNonNull(configurations, "configurations is null");
         requireNonNull(backups, "backups is null");
     }
 
     public static CoreServices of(Reddwarf core) {
-        return new CoreServices(core.instances(), core.datastores(), core.flavors(), core.backups());
+        return new CoreServices(core.instances(), core.datastores(), core.flavors(), core.configurations(),
+                core.backups());
     }
 }

@@ -398,8 +398,10 @@ final class ErrorShapesTest {
     }
 
     @Test
-    void updateIsNotImplemented() throws IOException {
-        assertError(http.method("PUT", instances() + "/" + ready, "{\"instance\": {\"name\": \"b\"}}"), 501,
-                "notImplemented", "Updating an instance is not implemented.");
+    void anUpdateMustChangeSomething() throws IOException {
+        assertError(http.method("PUT", instances() + "/" + ready, "{\"instance\": {}}"), 400,
+                "badRequest", "The update must change the instance's name or configuration.");
+        assertError(http.method("PUT", instances() + "/" + ready, "{\"instance\": {\"configuration\": 7}}"), 400,
+                "badRequest", "The configuration must be the id of a configuration group.");
     }
 }

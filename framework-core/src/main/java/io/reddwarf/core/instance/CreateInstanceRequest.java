@@ -13,6 +13,7 @@ import java.util.Optional;
  *
  * @param datastoreType    empty for the default datastore
  * @param datastoreVersion empty for the datastore's default version
+ * @param configurationId  the configuration group the instance starts with, if any
  * @param restoreBackupId  the backup to build the instance from ({@code restorePoint.backupRef})
  */
 public record CreateInstanceRequest(
@@ -23,14 +24,25 @@ public record CreateInstanceRequest(
         Optional<String> datastoreVersion,
         List<DatabaseSpec> databases,
         List<UserSpec> users,
+        Optional<String> configurationId,
         Optional<String> restoreBackupId) {
 
+    /** A request without a configuration group. */
     public CreateInstanceRequest(String name, String flavorRef, int volumeSize, Optional<String> datastoreType,
             Optional<String> datastoreVersion, List<DatabaseSpec> databases, List<UserSpec> users) {
         this(name, flavorRef, volumeSize, datastoreType, datastoreVersion, databases, users, Optional.empty());
     }
 
+    /** A request that does not restore a backup. */
+    public CreateInstanceRequest(String name, String flavorRef, int volumeSize, Optional<String> datastoreType,
+            Optional<String> datastoreVersion, List<DatabaseSpec> databases, List<UserSpec> users,
+            Optional<String> configurationId) {
+        this(name, flavorRef, volumeSize, datastoreType, datastoreVersion, databases, users, configurationId,
+                Optional.empty());
+    }
+
     public CreateInstanceRequest {
+        requireNonNull(configurationId, "configurationId is null");
         requireNonNull(restoreBackupId, "restoreBackupId is null");
         requireNonNull(name, "name is null");
         requireNonNull(flavorRef, "flavorRef is null");

@@ -10,6 +10,8 @@ import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.DatastoreCatalog.DatastoreInfo;
 import io.reddwarf.core.catalog.DatastoreCatalog.VersionInfo;
 import io.reddwarf.core.catalog.FlavorCatalog;
+import io.reddwarf.core.configuration.ApplyPlan;
+import io.reddwarf.core.configuration.ConfigurationService;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
 import io.reddwarf.core.instance.InstanceStatus.Health;
 import io.reddwarf.core.instance.InstanceStatus.Task;
@@ -45,11 +47,33 @@ public final class DefaultInstanceService implements InstanceService {
     private final LocalProvider provider;
     private final SecretBox secrets;
     private final InstanceWorkflows workflows;
-    private final DefaultBackupService backups;
+    private final Optional<ConfigurationService> configurations;
+    private final Optional<DefaultBackupService> backups;
 
     public DefaultInstanceService(CoreConfig config, InstanceRepository repository, DatastoreCatalog datastores,
             FlavorCatalog flavors, DriverRegistry drivers, LocalProvider provider, SecretBox secrets,
-            InstanceWorkflows workflows, DefaultBackupService backups) {
+            InstanceWorkflows workflows) {
+        this(config, repository, datastores, flavors, drivers, provider, secrets, workflows, Optional.empty());
+    }
+
+    /** @param configurations configuration groups, for instances created with or updated to use one */
+    public DefaultInstanceService(CoreConfig config, InstanceRepository repository, DatastoreCatalog datastores,
+            FlavorCatalog flavors, DriverRegistry drivers, LocalProvider provider, SecretBox secrets,
+            InstanceWorkflows workflows, Optional<ConfigurationService> configurations) {
+        this(config, repository, datastores, flavors, drivers, provider, secrets, workflows, configurations,
+                Optional.empty());
+    }
+
+    /**
+     * @param configurations configuration groups, for instances created with or updated to use one
+     * @param backups        backups, for instances restored from one
+     */
+    public DefaultInstanceService(CoreConfig config, InstanceRepository repository, DatastoreCatalog datastores,
+            FlavorCatalog flavors, DriverRegistry drivers, LocalProvider provider, SecretBox secrets,
+            InstanceWorkflows workflows, Optional<ConfigurationService> configurations,
+            Optional<DefaultBackupService> backups) {
+        this.configurations = requireNonNull(configurations, "configurations is null");
+        this.backups = requireNonNull(backups, "backups is null");
         this.config = requireNonNull(config, "config is null");
         this.repository = requireNonNull(repository, "repository is null");
         this.datastores = requireNonNull(datastores, "datastores is null");
@@ -58,7 +82,6 @@ public final class DefaultInstanceService implements InstanceService {
         this.provider = requireNonNull(provider, "provider is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
         this.workflows = requireNonNull(workflows, "workflows is null");
-        this.backups = requireNonNull(backups, "backups is null");
     }
 
     @Override
@@ -80,11 +103,16 @@ public final class DefaultInstanceService implements InstanceService {
             throw ReddwarfException.badRequest(e.getMessage());
         }
 
-        Optional<String> restore = request.restoreBackupId().map(backupId -> backups.checkRestorable(projectId,
-                backupId, version.datastoreName(), version.name(), request.volumeSize()));
+        request.configurationId().ifPresent(group -> configurationService()
+                .checkForNewInstance(projectId, group, version.datastoreName(), version.name()));
+        Optional<String> restore = request.restoreBackupId().map(backupId -> backups
+                .orElseThrow(() -> new ReddwarfException(ErrorCode.NOT_IMPLEMENTED,
+                        "Creating an instance with 'restorePoint' is not implemented."))
+                .checkRestorable(projectId, backupId, version.datastoreName(), version.name(), request.volumeSize()));
 
         Instant now = Instant.now();
         InstancesRecord row = new InstancesRecord();
+        request.configurationId().ifPresent(row::setConfigurationId);
         row.setId(UUID.randomUUID().toString());
         row.setProjectId(projectId);
         row.setName(request.name());
@@ -200,10 +228,35 @@ public final class DefaultInstanceService implements InstanceService {
     public void restart(String projectId, String instanceId) {
         InstancesRecord row = load(projectId, instanceId);
         InstanceStatus status = statusOf(row);
-        if (status != InstanceStatus.ACTIVE || !repository.transitionTask(instanceId, Task.NONE, Task.RESTARTING)) {
+        boolean restartable = status == InstanceStatus.ACTIVE || status == InstanceStatus.RESTART_REQUIRED;
+        if (!restartable || !repository.transitionTask(instanceId, Task.NONE, Task.RESTARTING)) {
             throw notReady(instanceId);
         }
         workflows.scheduleRestart(instanceId);
+    }
+
+    /** The name changes at once; a configuration change goes to the configuration service. */
+    @Override
+    public Optional<ApplyPlan> update(String projectId, String instanceId, InstanceUpdate update) {
+        load(projectId, instanceId);
+        if (update.name().isEmpty() && update.configuration().isEmpty()) {
+            throw ReddwarfException.badRequest("The update must change the instance's name or configuration.");
+        }
+        update.name().ifPresent(DefaultInstanceService::validateName);
+        Optional<ApplyPlan> plan = Optional.empty();
+        if (update.configuration().isPresent()) {
+            plan = Optional.of(configurationService().attach(projectId, instanceId,
+                    update.configuration().get().attach(), update.dryRun()));
+        }
+        if (update.name().isPresent() && !update.dryRun()) {
+            repository.rename(instanceId, update.name().get());
+        }
+        return plan;
+    }
+
+    private ConfigurationService configurationService() {
+        return configurations.orElseThrow(() -> new ReddwarfException(ErrorCode.NOT_IMPLEMENTED,
+                "Configuration groups are not available."));
     }
 
     private static ReddwarfException notReady(String instanceId) {
@@ -216,17 +269,20 @@ public final class DefaultInstanceService implements InstanceService {
     }
 
     static InstanceStatus statusOf(InstancesRecord row) {
-        return InstanceStatus.of(Task.valueOf(row.getTask()), Health.valueOf(row.getHealth()));
+        return InstanceStatus.of(Task.valueOf(row.getTask()), Health.valueOf(row.getHealth()),
+                Boolean.TRUE.equals(row.getRestartRequired()));
     }
 
     static InstanceView view(InstancesRecord row) {
         Optional<InstanceView.Fault> fault = Optional.ofNullable(row.getFaultMessage())
                 .filter(m -> Task.valueOf(row.getTask()) == Task.FAILED)
-                .map(m -> new InstanceView.Fault(m, InstanceRepository.instant(row.getFaultAt())));
+                .map(m -> new InstanceView.Fault(m, InstanceRepository.instant(row.getFaultAt())))
+                .or(() -> Optional.ofNullable(row.getConfigFault())
+                        .map(m -> new InstanceView.Fault(m, InstanceRepository.instant(row.getConfigFaultAt()))));
         return new InstanceView(row.getId(), row.getProjectId(), row.getName(), statusOf(row), row.getDatastoreType(),
                 row.getDatastoreVersion(), row.getFlavorId(), row.getVolumeSize(), Optional.ofNullable(row.getHost()),
                 Optional.ofNullable(row.getPort()), InstanceRepository.instant(row.getCreatedAt()),
-                InstanceRepository.instant(row.getUpdatedAt()), fault);
+                InstanceRepository.instant(row.getUpdatedAt()), fault, Optional.ofNullable(row.getConfigurationId()));
     }
 
     /** Opens a stored build request (used by the workflow). */

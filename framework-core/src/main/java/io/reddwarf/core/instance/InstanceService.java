@@ -29,6 +29,19 @@ public interface InstanceService {
      */
     void delete(String projectId, String instanceId);
 
-    /** Restarts the engine (status REBOOT until it runs again). 422 unless ACTIVE. */
+    /** Restarts the engine (status REBOOT until it runs again). 422 unless ACTIVE or RESTART_REQUIRED. */
     void restart(String projectId, String instanceId);
+
+    /**
+     * Changes the instance: its name and/or its configuration group. A configuration change is
+     * applied by a workflow; with {@link InstanceUpdate#dryRun()} nothing changes and the plan says
+     * what would happen.
+     *
+     * @return the plan of the configuration change, empty when the update did not mention one
+     */
+    default java.util.Optional<io.reddwarf.core.configuration.ApplyPlan> update(String projectId, String instanceId,
+            InstanceUpdate update) {
+        throw new io.reddwarf.core.ReddwarfException(io.reddwarf.core.ErrorCode.NOT_IMPLEMENTED,
+                "Updating an instance is not implemented.");
+    }
 }

@@ -45,15 +45,35 @@ public final class InstanceWorkflows implements AutoCloseable {
     private final LocalProvider provider;
     private final SecretBox secrets;
     private final InstanceContexts contexts;
-    private final BackupWorkflows backups;
+    private final Optional<BackupWorkflows> backups;
     private final OneTimeTask<Void> create;
     private final OneTimeTask<Void> delete;
     private final OneTimeTask<Void> restart;
     private final OneTimeTask<Void> backup;
+    private final ConfigurationHook configuration;
+    private final List<Task<?>> extraTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Scheduler scheduler;
 
     public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
-            LocalProvider provider, SecretBox secrets, InstanceContexts contexts, BackupWorkflows backups) {
+            LocalProvider provider, SecretBox secrets) {
+        this(repository, drivers, flavors, provider, secrets, ConfigurationHook.NONE);
+    }
+
+    /** @param configuration what builds and restarts do for the instance's configuration group */
+    public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
+            LocalProvider provider, SecretBox secrets, ConfigurationHook configuration) {
+        this(repository, drivers, flavors, provider, secrets, configuration, new InstanceContexts(drivers, flavors,
+                provider), Optional.empty());
+    }
+
+    /**
+     * @param configuration what builds and restarts do for the instance's configuration group
+     * @param backups       the backup workflows (backups and restores), if backups are enabled
+     */
+    public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
+            LocalProvider provider, SecretBox secrets, ConfigurationHook configuration, InstanceContexts contexts,
+            Optional<BackupWorkflows> backups) {
+        this.configuration = requireNonNull(configuration, "configuration is null");
         this.repository = requireNonNull(repository, "repository is null");
         this.drivers = requireNonNull(drivers, "drivers is null");
         this.flavors = requireNonNull(flavors, "flavors is null");
@@ -72,12 +92,13 @@ public final class InstanceWorkflows implements AutoCloseable {
                 .execute((inst, ctx) -> runRestart(inst.getId()));
         this.backup = Tasks.oneTime("backup-create", Void.class)
                 .onDeadExecutionRevive()
-                .execute((inst, ctx) -> backups.run(inst.getId()));
+                .execute((inst, ctx) -> this.backups.ifPresent(b -> b.run(inst.getId())));
     }
 
     /** Starts the workers. Executions left by a killed control plane are revived once declared dead. */
     public void start(DataSource dataSource, int workers) {
-        List<Task<?>> tasks = List.of(create, delete, restart, backup);
+        List<Task<?>> tasks = new java.util.ArrayList<>(List.of(create, delete, restart, backup));
+        tasks.addAll(extraTasks);
         scheduler = Scheduler.create(dataSource, tasks)
                 .threads(workers)
                 .pollingInterval(Duration.ofMillis(500))
@@ -88,6 +109,16 @@ public final class InstanceWorkflows implements AutoCloseable {
                 .shutdownMaxWait(Duration.ofSeconds(5))
                 .build();
         scheduler.start();
+    }
+
+    /** Adds a task of another workflow family; call before {@link #start}. */
+    public void register(Task<?> task) {
+        extraTasks.add(requireNonNull(task, "task is null"));
+    }
+
+    /** Schedules an execution of a registered task now, unless one with the same id exists. */
+    public boolean schedule(com.github.kagkarlsson.scheduler.task.TaskInstance<?> instance) {
+        return scheduler.scheduleIfNotExists(instance, Instant.now());
     }
 
     public void scheduleCreate(String instanceId) {
@@ -113,14 +144,48 @@ public final class InstanceWorkflows implements AutoCloseable {
             case BUILDING -> scheduleCreate(row.getId());
             case DELETING -> scheduleDelete(row.getId());
             case RESTARTING -> scheduleRestart(row.getId());
-            case BACKUP -> backups.running(row.getId()).forEach(this::scheduleBackup);
-            case NONE, FAILED -> { }
+            case BACKUP -> backups.ifPresent(b -> b.running(row.getId()).forEach(this::scheduleBackup));
+            case NONE, FAILED -> configuration.ensureScheduled(row);
         }
     }
 
     /** The driver's handle on the instance of {@code row}, if its driver is loaded. */
     public Optional<DatastoreInstance> open(InstancesRecord row) {
-        return contexts.open(row);
+        Optional<Datastore> driver = drivers.driver(row.getDatastoreType());
+        return driver.flatMap(d -> context(row).map(d::open));
+    }
+
+    /** Where the instance of {@code row} runs, if its driver and version are available. */
+    public Optional<InstanceContext> context(InstancesRecord row) {
+        Optional<Datastore> driver = drivers.driver(row.getDatastoreType());
+        if (driver.isEmpty() || row.getPort() == null) {
+            return Optional.empty();
+        }
+        DatastoreVersion version = drivers.versions(row.getDatastoreType()).stream()
+                .filter(v -> v.name().equals(row.getDatastoreVersion()))
+                .findFirst()
+                .orElse(null);
+        if (version == null) {
+            return Optional.empty();
+        }
+        return Optional.of(provider.context(row.getId(), row.getDatastoreType(), version,
+                flavors.get(row.getFlavorId()), row.getPort()));
+    }
+
+    /**
+     * Starts an engine outside a workflow (the health loop after a crash). If it does not start
+     * because of a new configuration file, the configuration hook puts back the previous one.
+     */
+    public void startRecovering(InstancesRecord row, DatastoreInstance instance) {
+        try {
+            instance.start();
+        } catch (RuntimeException e) {
+            boolean recovered = context(row).map(c -> configuration.recoverRestart(row, c, instance, e)).orElse(false);
+            if (!recovered) {
+                throw e;
+            }
+        }
+        configuration.restarted(row.getId());
     }
 
     private void runCreate(String id) {
@@ -148,14 +213,17 @@ public final class InstanceWorkflows implements AutoCloseable {
                 provider.killProcesses(id);
             }
             repository.setStep(id, "PREPARING");
+            configuration.beforePrepare(row, context(row).orElseThrow());
             long started = System.nanoTime();
             instance.get().prepare(DefaultInstanceService.openBuildRequest(secrets, row.getBuildRequest()));
             if (row.getRestoreBackupId() != null) {
                 repository.setStep(id, "RESTORING");
                 InstanceContext context = contexts.context(row).orElseThrow();
-                backups.restoreInto(row.getRestoreBackupId(), context, instance.get());
+                backups.orElseThrow(() -> new IllegalStateException("backups are not enabled"))
+                        .restoreInto(row.getRestoreBackupId(), context, instance.get());
             }
             repository.markBuilt(id);
+            configuration.restarted(id);
             LOG.info("Instance {} is ACTIVE after {} ms of build", id, (System.nanoTime() - started) / 1_000_000);
         } catch (InvalidRequestException e) {
             fail(id, instance, e.getMessage());
@@ -202,10 +270,17 @@ public final class InstanceWorkflows implements AutoCloseable {
         try {
             DatastoreInstance instance = open(found.get())
                     .orElseThrow(() -> new IllegalStateException("datastore driver unavailable"));
-            instance.restart();
+            try {
+                instance.restart();
+            } catch (RuntimeException e) {
+                if (!configuration.recoverRestart(found.get(), context(found.get()).orElseThrow(), instance, e)) {
+                    throw e;
+                }
+            }
             repository.setHealth(id, Health.RUNNING);
             repository.transitionTask(id, InstanceStatus.Task.RESTARTING,
                     InstanceStatus.Task.NONE);
+            configuration.restarted(id);
         } catch (RuntimeException e) {
             LOG.error("Restart of instance {} failed", id, e);
             repository.markFailed(id, "Restart failed: " + e.getMessage());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.reddwarf.core.ErrorCode;
 import io.reddwarf.core.ReddwarfException;
 import io.reddwarf.core.instance.InstanceService;
+import io.reddwarf.core.instance.InstanceUpdate;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -112,16 +113,28 @@ public final class InstancesResource {
         return Response.accepted().build();
     }
 
+    /**
+     * {@code {"instance": {"name": ..., "configuration": id | null}}}: 202; with {@code ?dry_run=true}
+     * 200 and the plan of the configuration change, nothing changed.
+     */
     @PUT
     @Path("{instance_id}")
-    public Response update(@PathParam("project_id") String project, @PathParam("instance_id") String id) {
-        throw new ReddwarfException(ErrorCode.NOT_IMPLEMENTED, "Updating an instance is not implemented.");
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response update(@PathParam("project_id") String project, @PathParam("instance_id") String id,
+            @QueryParam("dry_run") String dryRun, byte[] body) {
+        InstanceUpdate update = InstanceUpdateParser.parse(body, DryRun.of(dryRun));
+        var plan = instances.update(project, id, update);
+        return update.dryRun() && plan.isPresent()
+                ? Response.ok(ConfigurationViews.Plan.of(plan.get())).build()
+                : Response.accepted().build();
     }
 
     @PATCH
     @Path("{instance_id}")
-    public Response patch(@PathParam("project_id") String project, @PathParam("instance_id") String id) {
-        return update(project, id);
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response patch(@PathParam("project_id") String project, @PathParam("instance_id") String id,
+            @QueryParam("dry_run") String dryRun, byte[] body) {
+        return update(project, id, dryRun, body);
     }
 
     /** {@code {"restart": {}}}; other Trove actions answer 501, unknown ones 400. */
