@@ -28,6 +28,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class BackupWorkflows {
     private static final Logger LOG = LoggerFactory.getLogger(BackupWorkflows.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long PROGRESS_INTERVAL_NANOS = 1_000_000_000L;
 
     private final BackupRepository backups;
     private final InstanceRepository instances;
@@ -88,8 +90,8 @@ public final class BackupWorkflows {
             }
             backups.setState(backupId, BackupState.BUILDING.name());
             long started = System.nanoTime();
-            StoredBackup stored = pipeline.backup(strategy, context, parent, objectKey,
-                    bytes -> backups.setProgress(backupId, bytes),
+            StoredBackup stored = pipeline.backup(strategy, context, parent, objectKey, everySecond(
+                    bytes -> backups.setProgress(backupId, bytes)),
                     () -> backups.setState(backupId, BackupState.SAVING.name()));
             backups.markCompleted(backupId, stored.objectKey(), stored.size(), stored.rawSize(), stored.sha256(),
                     stored.keyId(), stored.wrappedKey(), toJson(stored.metadata().properties()));
@@ -135,6 +137,18 @@ public final class BackupWorkflows {
         }
         LOG.info("Restored backup {} ({} in its chain) into instance {} in {} ms", backupId, chain.size(),
                 context.instanceId(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Progress reaches the state store at most once a second: each commit there is forced to disk. */
+    private static LongConsumer everySecond(LongConsumer progress) {
+        long[] last = {System.nanoTime()};
+        return bytes -> {
+            long now = System.nanoTime();
+            if (now - last[0] >= PROGRESS_INTERVAL_NANOS) {
+                last[0] = now;
+                progress.accept(bytes);
+            }
+        };
     }
 
     /** Removes the stored object of a backup. */
