@@ -27,6 +27,7 @@ import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteException;
 import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.PumpStreamHandler;
+import org.apache.commons.exec.StreamPumper;
 
 /**
  * Physical backups of MariaDB with {@code mariabackup --backup --stream=xbstream}, full or
@@ -41,6 +42,7 @@ import org.apache.commons.exec.PumpStreamHandler;
 public final class MariaBackupStrategy implements BackupStrategy {
     public static final String NAME = "mariabackup";
     private static final String CLIENT_BINARY = "mariadb";
+    private static final int PUMP_BUFFER = 1 << 20;
 
     private final String backupBinary;
     private final String streamBinary;
@@ -173,7 +175,15 @@ public final class MariaBackupStrategy implements BackupStrategy {
             }
         };
         try (OutputStream stderr = Files.newOutputStream(stderrFile)) {
-            executor.setStreamHandler(new PumpStreamHandler(guarded, stderr, stdin));
+            executor.setStreamHandler(new PumpStreamHandler(guarded, stderr, stdin) {
+                // The default pump moves 1 KiB per read; backups stream hundreds of megabytes.
+                @Override
+                protected Thread createPump(InputStream is, OutputStream os, boolean closeWhenExhausted) {
+                    Thread pump = new Thread(new StreamPumper(is, os, closeWhenExhausted, PUMP_BUFFER), "backup-pump");
+                    pump.setDaemon(true);
+                    return pump;
+                }
+            });
             executor.execute(command);
         } catch (ExecuteException e) {
             if (sinkFailure.get() != null) {
