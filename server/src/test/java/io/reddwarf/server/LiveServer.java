@@ -40,8 +40,11 @@ final class LiveServer implements AutoCloseable {
         project = server.credentials().demoProject();
     }
 
-    /** The longest instance path below a home: {@code /instances/<uuid>/run/mysqld.sock}. */
-    private static final int LONGEST_INSTANCE_SUFFIX = "/instances/".length() + 36 + "/run/mysqld.sock".length();
+    /**
+     * The longest instance path below a home, as the core reserves it: {@code /instances/<uuid>/run/}
+     * and a socket name of up to 16 characters.
+     */
+    private static final int LONGEST_INSTANCE_SUFFIX = "/instances/".length() + 36 + "/run/".length() + 16;
     /** Unix socket paths (sockaddr_un) hold at most 107 bytes. */
     private static final int MAX_SOCKET_PATH = 107;
 
