@@ -49,38 +49,8 @@ public final class InstancesResource {
     public Map<String, Object> list(@PathParam("project_id") String project, @QueryParam("limit") String limit,
             @QueryParam("marker") String marker, @Context UriInfo uriInfo) {
         Links links = new Links(uriInfo, project);
-        List<InstanceView> all = instances.list(project);
-        int from = 0;
-        if (marker != null && !marker.isEmpty()) {
-            from = -1;
-            for (int i = 0; i < all.size(); i++) {
-                if (all.get(i).id().equals(marker)) {
-                    from = i + 1;
-                }
-            }
-            if (from < 0) {
-                throw ReddwarfException.badRequest("The marker " + marker + " is not an instance of this project.");
-            }
-        }
-        int to = all.size();
-        if (limit != null) {
-            if (!limit.matches("[0-9]{1,6}") || Integer.parseInt(limit) == 0) {
-                throw ReddwarfException.badRequest("The limit must be a positive integer.");
-            }
-            to = Math.min(all.size(), from + Integer.parseInt(limit));
-        }
-        List<InstanceView> page = all.subList(from, to);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("instances", page.stream().map(i -> Views.InstanceJson.of(i, links)).toList());
-        if (to < all.size() && !page.isEmpty()) {
-            String next = uriInfo.getAbsolutePathBuilder()
-                    .queryParam("limit", limit)
-                    .queryParam("marker", page.getLast().id())
-                    .build()
-                    .toString();
-            body.put("links", List.of(new Views.Link(next, "next")));
-        }
-        return body;
+        return Pages.page("instances", instances.list(project), InstanceView::id,
+                i -> Views.InstanceJson.of(i, links), limit, marker, uriInfo, "an instance of this project");
     }
 
     @GET
