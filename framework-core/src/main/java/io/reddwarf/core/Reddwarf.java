@@ -2,6 +2,8 @@ package io.reddwarf.core;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reddwarf.core.account.AccountService;
+import io.reddwarf.core.account.DefaultAccountService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.catalog.RegistryDatastoreCatalog;
@@ -11,6 +13,7 @@ import io.reddwarf.core.instance.InstanceService;
 import io.reddwarf.core.instance.InstanceStatus.Task;
 import io.reddwarf.core.persistence.Database;
 import io.reddwarf.core.persistence.InstanceRepository;
+import io.reddwarf.core.persistence.RootHistoryRepository;
 import io.reddwarf.core.persistence.SecretBox;
 import io.reddwarf.core.provider.LocalProvider;
 import io.reddwarf.core.registry.DriverRegistry;
@@ -41,6 +44,7 @@ public final class Reddwarf implements AutoCloseable {
     private final InstanceWorkflows workflows;
     private final HealthMonitor health;
     private final InstanceService instances;
+    private final AccountService accounts;
 
     private Reddwarf(CoreConfig config, Database database, DriverRegistry drivers) {
         this.config = config;
@@ -55,6 +59,8 @@ public final class Reddwarf implements AutoCloseable {
         this.health = new HealthMonitor(repository, workflows, config.buildTimeout());
         this.instances = new DefaultInstanceService(config, repository, datastores, flavors, drivers, provider,
                 secrets, workflows);
+        this.accounts = new DefaultAccountService(repository, new RootHistoryRepository(database.dsl()), drivers,
+                workflows);
         reconcile(repository, provider);
     }
 
@@ -115,6 +121,10 @@ public final class Reddwarf implements AutoCloseable {
 
     public InstanceService instances() {
         return instances;
+    }
+
+    public AccountService accounts() {
+        return accounts;
     }
 
     public DatastoreCatalog datastores() {

@@ -2,14 +2,19 @@ package io.reddwarf.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reddwarf.core.account.AccountService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.instance.InstanceService;
 import io.reddwarf.server.api.ApiExceptionMapper;
+import io.reddwarf.server.api.DatabasesResource;
 import io.reddwarf.server.api.DatastoresResource;
 import io.reddwarf.server.api.FlavorsResource;
 import io.reddwarf.server.api.InstancesResource;
+import io.reddwarf.server.api.MgmtResource;
 import io.reddwarf.server.api.ObjectMapperResolver;
+import io.reddwarf.server.api.RootResource;
+import io.reddwarf.server.api.UsersResource;
 import io.reddwarf.server.api.VersionsResource;
 import io.reddwarf.server.auth.AuthFilter;
 import io.reddwarf.server.auth.TokenAuthenticator;
@@ -70,6 +75,10 @@ public final class ApiServer implements AutoCloseable {
                 .register(DatastoresResource.class)
                 .register(FlavorsResource.class)
                 .register(InstancesResource.class)
+                .register(DatabasesResource.class)
+                .register(UsersResource.class)
+                .register(RootResource.class)
+                .register(MgmtResource.class)
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(ObjectMapperResolver.class)
                 .register(ApiExceptionMapper.class)
@@ -80,6 +89,7 @@ public final class ApiServer implements AutoCloseable {
                         bind(core.instances()).to(InstanceService.class);
                         bind(core.datastores()).to(DatastoreCatalog.class);
                         bind(core.flavors()).to(FlavorCatalog.class);
+                        bind(core.accounts()).to(AccountService.class);
                     }
                 })
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)

@@ -3,19 +3,22 @@ package io.reddwarf.server;
 import static java.util.Objects.requireNonNull;
 
 import io.reddwarf.core.Reddwarf;
+import io.reddwarf.core.account.AccountService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.instance.InstanceService;
 
 /** The core services the API's resources call; the HTTP layer needs nothing else from the core. */
-public record CoreServices(InstanceService instances, DatastoreCatalog datastores, FlavorCatalog flavors) {
+public record CoreServices(InstanceService instances, DatastoreCatalog datastores, FlavorCatalog flavors,
+        AccountService accounts) {
     public CoreServices {
+        requireNonNull(accounts, "accounts is null");
         requireNonNull(instances, "instances is null");
         requireNonNull(datastores, "datastores is null");
         requireNonNull(flavors, "flavors is null");
     }
 
     public static CoreServices of(Reddwarf core) {
-        return new CoreServices(core.instances(), core.datastores(), core.flavors());
+        return new CoreServices(core.instances(), core.datastores(), core.flavors(), core.accounts());
     }
 }

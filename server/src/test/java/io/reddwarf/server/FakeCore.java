@@ -34,7 +34,16 @@ final class FakeCore implements InstanceService, DatastoreCatalog {
     final FlavorCatalog flavors = new FlavorCatalog(CoreConfig.defaultFlavors());
 
     CoreServices services() {
-        return new CoreServices(this, this, flavors);
+        return new CoreServices(this, this, flavors, accountsUnused());
+    }
+
+    /** Accounts are not part of the HTTP-only tests: every call fails loudly. */
+    private static io.reddwarf.core.account.AccountService accountsUnused() {
+        return (io.reddwarf.core.account.AccountService) java.lang.reflect.Proxy.newProxyInstance(
+                FakeCore.class.getClassLoader(), new Class<?>[] {io.reddwarf.core.account.AccountService.class},
+                (proxy, method, args) -> {
+                    throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     private final VersionInfo v1011 = new VersionInfo(MARIADB_1011_ID, "10.11", MARIADB_ID, "mariadb", "10.11.14", true);

@@ -131,4 +131,34 @@ final class Views {
                     links.of("instances/" + i.id()));
         }
     }
+
+    record DatabaseJson(String name) {
+        static DatabaseJson of(io.reddwarf.spi.DatabaseSpec database) {
+            return new DatabaseJson(database.name());
+        }
+
+        static DatabaseJson named(String name) {
+            return new DatabaseJson(name);
+        }
+    }
+
+    record UserJson(String name, String host, List<DatabaseJson> databases) {
+        static UserJson of(io.reddwarf.spi.UserAdmin.User user) {
+            return new UserJson(user.name(), user.host(), user.databases().stream().map(DatabaseJson::named).toList());
+        }
+    }
+
+    /** Trove's management view of the superuser: the latest enablement, "Never"/"Nobody" if none. */
+    record RootHistoryJson(String id, String enabled, String user, List<RootEventJson> history) {
+        static RootHistoryJson of(String instanceId, List<io.reddwarf.core.account.RootEvent> events) {
+            List<RootEventJson> history = events.stream()
+                    .map(e -> new RootEventJson(time(e.enabledAt()), e.enabledBy())).toList();
+            return history.isEmpty()
+                    ? new RootHistoryJson(instanceId, "Never", "Nobody", history)
+                    : new RootHistoryJson(instanceId, history.getLast().enabled(), history.getLast().user(), history);
+        }
+    }
+
+    record RootEventJson(String enabled, String user) {
+    }
 }
