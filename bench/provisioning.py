@@ -80,8 +80,7 @@ def floor_run(template, reference_cnf, scratch, port):
     home = tempfile.mkdtemp(dir=scratch)
     for d in ("data", "conf", "log", "run"):
         os.makedirs(os.path.join(home, d))
-    with open(reference_cnf["path"]) as f:
-        cnf = f.read().replace(reference_cnf["home"], home)
+    cnf = reference_cnf["text"].replace(reference_cnf["home"], home)
     cnf = cnf.replace("port = %d" % reference_cnf["port"], "port = %d" % port)
     cnf = cnf.replace("port=%d" % reference_cnf["port"], "port=%d" % port)
     with open(os.path.join(home, "conf", "my.cnf"), "w") as f:
@@ -91,7 +90,13 @@ def floor_run(template, reference_cnf, scratch, port):
     proc = subprocess.Popen(["mariadbd", "--defaults-file=" + os.path.join(home, "conf", "my.cnf"), "--user=root"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        wait_port_handshake(port, time.monotonic() + 60)
+        try:
+            wait_port_handshake(port, time.monotonic() + 20)
+        except RuntimeError:
+            log = os.path.join(home, "log", "error.log")
+            sys.stderr.write(open(log).read()[-3000:] if os.path.exists(log) else "no error log\n")
+            sys.stderr.write(cnf)
+            raise
         sql = ("CREATE DATABASE shop; CREATE USER 'alice'@'%' IDENTIFIED BY 'S3cret-pass'; "
                "GRANT ALL ON `shop`.* TO 'alice'@'%';")
         subprocess.run(["mariadb", "--no-defaults", "--socket=" + os.path.join(home, "run", "mysqld.sock"),
@@ -158,9 +163,11 @@ def main():
         # warm-up: builds the template, warms the JVM and the page cache
         iid, _, inst = provision()
         idir = os.path.join(home, "instances", iid)
-        reference = {"path": os.path.join(idir, "conf", "my.cnf"), "home": idir, "port": inst["port"]}
-        template = [os.path.join(home, "templates", d) for d in os.listdir(os.path.join(home, "templates"))
-                    if not d.startswith(".") and ".tmp" not in d][0]
+        with open(os.path.join(idir, "conf", "my.cnf")) as f:
+            reference = {"text": f.read(), "home": idir, "port": inst["port"]}
+        version_dir = os.path.join(home, "templates", os.listdir(os.path.join(home, "templates"))[0])
+        template = [os.path.join(version_dir, d) for d in os.listdir(version_dir)
+                    if d.endswith("-datadir") and not d.startswith(".")][0]
         api.call("DELETE", "/instances/" + iid)
 
         api_times, floor_times = [], []

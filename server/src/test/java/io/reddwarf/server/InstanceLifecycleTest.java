@@ -60,6 +60,49 @@ final class InstanceLifecycleTest {
     }
 
     @Test
+    void crashedEngineIsStartedAgainByTheHealthLoop() {
+        String id = live.http.post(live.instances(), """
+                {"instance": {"name": "crashy", "flavorRef": "1", "volume": {"size": 1},
+                  "databases": [{"name": "shop"}],
+                  "users": [{"name": "bob", "password": "An0ther-pass", "databases": [{"name": "shop"}]}]}}
+                """).json().get("instance").get("id").asText();
+        JsonNode active = live.awaitStatus(id, "ACTIVE", Duration.ofSeconds(120));
+        int port = active.get("port").asInt();
+
+        var engines = LiveServer.enginesOf(id);
+        assertThat(engines).hasSize(1);
+        engines.getFirst().destroyForcibly();
+        engines.getFirst().onExit().join();
+
+        live.awaitStatus(id, "ACTIVE", Duration.ofSeconds(60));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (LiveServer.mariadb("127.0.0.1", port, "bob", "An0ther-pass", "shop", "select 1").exitCode() != 0) {
+            assertThat(System.nanoTime()).as("engine answers again within 60 s").isLessThan(deadline);
+            LiveServer.sleep(100);
+        }
+        assertThat(LiveServer.enginesOf(id)).hasSize(1);
+
+        assertThat(live.http.delete(live.instances() + "/" + id).status()).isEqualTo(202);
+        live.awaitGone(id, port);
+    }
+
+    @Test
+    void failedBuildIsErrorWithAFaultAndCanBeDeleted() {
+        String id = live.http.post(live.instances(), """
+                {"instance": {"name": "doomed", "flavorRef": "1", "volume": {"size": 1},
+                  "databases": [{"name": "shop", "character_set": "nosuchcharset"}],
+                  "users": [{"name": "carol", "password": "Never-Sh0wn", "databases": [{"name": "shop"}]}]}}
+                """).json().get("instance").get("id").asText();
+        JsonNode failed = live.awaitStatus(id, "ERROR", Duration.ofSeconds(120));
+        String fault = failed.get("fault").get("message").asText();
+        assertThat(fault).startsWith("Build failed: ").contains("nosuchcharset").doesNotContain("Never-Sh0wn");
+        int port = failed.get("port").asInt();
+
+        assertThat(live.http.delete(live.instances() + "/" + id).status()).isEqualTo(202);
+        live.awaitGone(id, port);
+    }
+
+    @Test
     void unknownNameInTheUrlIs404() {
         Http.Answer answer = live.http.get(live.instances() + "/app1");
         assertThat(answer.status()).isEqualTo(404);

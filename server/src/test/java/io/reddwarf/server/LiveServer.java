@@ -167,7 +167,7 @@ final class LiveServer implements AutoCloseable {
         }
     }
 
-    private static void sleep(long ms) {
+    static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

@@ -61,10 +61,13 @@ final class MySqlClient {
 
     private static void check(ExecResult result) {
         if (!result.ok()) {
-            String error = result.stderr().strip();
-            int newline = error.indexOf('\n');
-            throw new DatastoreException("The database engine rejected a statement: "
-                    + (newline < 0 ? error : error.substring(0, newline)));
+            // the client may echo the failing statement between dashes; the reason is its ERROR line
+            String error = result.stderr().lines()
+                    .filter(line -> line.startsWith("ERROR"))
+                    .findFirst()
+                    .orElse(result.stderr().strip().lines().reduce((first, last) -> last).orElse("exit code "
+                            + result.exitCode()));
+            throw new DatastoreException("The database engine rejected a statement: " + error);
         }
     }
 

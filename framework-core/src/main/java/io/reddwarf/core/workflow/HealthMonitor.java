@@ -70,7 +70,7 @@ public final class HealthMonitor implements AutoCloseable {
                     && InstanceRepository.instant(row.getCreatedAt()).plus(buildTimeout).isBefore(now)) {
                 LOG.warn("Instance {} exceeded the build timeout; setting it to ERROR", row.getId());
                 repository.markFailed(row.getId(),
-                        "The instance did not become ACTIVE within " + buildTimeout.toSeconds() + " seconds.");
+                        "The build did not finish within " + buildTimeout.toSeconds() + " s.");
                 continue;
             }
             workflows.ensureScheduled(row);
