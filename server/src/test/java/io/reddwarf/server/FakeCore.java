@@ -101,6 +101,25 @@ final class FakeCore implements InstanceService, DatastoreCatalog {
     }
 
     @Override
+    public List<io.reddwarf.core.instance.ManagedInstance> listAll(Optional<Boolean> deleted,
+            Optional<String> projectId) {
+        return instances.values().stream()
+                .filter(i -> projectId.map(p -> p.equals(i.projectId())).orElse(true))
+                .map(i -> new io.reddwarf.core.instance.ManagedInstance(i, false, Optional.empty()))
+                .filter(m -> deleted.map(d -> d == m.deleted()).orElse(true))
+                .toList();
+    }
+
+    @Override
+    public io.reddwarf.core.instance.ManagedInstance getAny(String instanceId) {
+        InstanceView view = instances.get(instanceId);
+        if (view == null) {
+            throw ReddwarfException.notFound("Resource " + instanceId + " cannot be found.");
+        }
+        return new io.reddwarf.core.instance.ManagedInstance(view, false, Optional.empty());
+    }
+
+    @Override
     public List<DatastoreInfo> list() {
         return List.of(mariadb);
     }

@@ -46,7 +46,11 @@ final class TroveParityTest {
     }
 
     static String openstack(String... args) {
-        List<String> command = new ArrayList<>(List.of("openstack", "--os-cloud", "reddwarf"));
+        return openstackAs("reddwarf", args);
+    }
+
+    static String openstackAs(String cloud, String... args) {
+        List<String> command = new ArrayList<>(List.of("openstack", "--os-cloud", cloud));
         command.addAll(List.of(args));
         LiveServer.Result result = LiveServer.run(command, env, Duration.ofSeconds(60));
         assertThat(result.exitCode()).as("%s\n%s", String.join(" ", command), result.output()).isZero();
@@ -261,5 +265,31 @@ final class TroveParityTest {
                 "This operation is reserved for administrators.");
         Http.Answer disable = live.http.delete(path("/root"));
         assertThat(disable.status()).isEqualTo(204);
+    }
+
+    @Test
+    void adminViews() {
+        String all = openstackAs("reddwarf-admin", "database", "instance", "list", "--all-projects", "-f", "json");
+        assertThat(all).contains(id).contains(live.project);
+
+        Http admin = live.http.withToken(live.server.credentials().adminToken());
+        String mgmt = "/v1.0/" + live.server.credentials().adminProject() + "/mgmt/instances";
+        Http.Answer shown = admin.get(mgmt + "/" + id);
+        assertThat(shown.status()).as(shown.body()).isEqualTo(200);
+        assertThat(shown.json().get("instance").get("deleted").asBoolean()).isFalse();
+        assertThat(shown.json().get("instance").get("tenant_id").asText()).isEqualTo(live.project);
+        assertThat(admin.get(mgmt + "?deleted=true").json().get("instances").findValuesAsText("id")).doesNotContain(id);
+        assertThat(admin.get(mgmt + "?deleted=False&project_id=" + live.project).json().get("instances")
+                .findValuesAsText("id")).contains(id);
+        assertError(admin.get(mgmt + "?deleted=maybe"), 400, "badRequest", "The 'deleted' filter must be true or false.");
+        assertError(admin.get(mgmt + "/nope"), 404, "itemNotFound", "Resource nope cannot be found.");
+        assertError(live.http.get("/v1.0/" + live.project + "/mgmt/instances"), 403, "forbidden",
+                "This operation is reserved for administrators.");
+
+        // another project's instance is missing, not forbidden, on every account route
+        String foreign = "/v1.0/" + live.server.credentials().adminProject() + "/instances/" + id;
+        for (String suffix : List.of("/databases", "/users", "/users/seeder", "/users/seeder/databases", "/root")) {
+            assertError(admin.get(foreign + suffix), 404, "itemNotFound", "Resource " + id + " cannot be found.");
+        }
     }
 }

@@ -199,6 +199,22 @@ public final class DefaultInstanceService implements InstanceService {
         workflows.scheduleRestart(instanceId);
     }
 
+    @Override
+    public List<ManagedInstance> listAll(Optional<Boolean> deleted, Optional<String> projectId) {
+        return repository.listAll(deleted, projectId).stream().map(DefaultInstanceService::managed).toList();
+    }
+
+    @Override
+    public ManagedInstance getAny(String instanceId) {
+        return managed(repository.find(instanceId)
+                .orElseThrow(() -> ReddwarfException.notFound("Resource " + instanceId + " cannot be found.")));
+    }
+
+    private static ManagedInstance managed(InstancesRecord row) {
+        return new ManagedInstance(view(row), row.getDeleted(),
+                Optional.ofNullable(row.getDeletedAt()).map(InstanceRepository::instant));
+    }
+
     private static ReddwarfException notReady(String instanceId) {
         return ReddwarfException.unprocessable("Instance " + instanceId + " is not ready.");
     }

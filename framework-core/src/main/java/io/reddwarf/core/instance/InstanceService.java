@@ -1,6 +1,7 @@
 package io.reddwarf.core.instance;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Instances of a project. Every method takes the caller's project and treats another project's
@@ -31,4 +32,13 @@ public interface InstanceService {
 
     /** Restarts the engine (status REBOOT until it runs again). 422 unless ACTIVE. */
     void restart(String projectId, String instanceId);
+
+    /**
+     * Administrators: instances of every project (or of {@code projectId}), oldest first; only
+     * deleted ones, only live ones, or both when {@code deleted} is empty.
+     */
+    List<ManagedInstance> listAll(Optional<Boolean> deleted, Optional<String> projectId);
+
+    /** Administrators: any project's instance, also a deleted one. 404 if there never was one. */
+    ManagedInstance getAny(String instanceId);
 }

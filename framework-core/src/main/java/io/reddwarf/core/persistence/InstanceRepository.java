@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntPredicate;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.jooq.exception.IntegrityConstraintViolationException;
+import org.jooq.impl.DSL;
 
 /** SQL for the {@code instances} table. Times are stored as UTC. */
 public final class InstanceRepository {
@@ -89,6 +91,18 @@ public final class InstanceRepository {
     /** Every instance that is not deleted, of all projects. */
     public List<InstancesRecord> listAllLive() {
         return dsl.selectFrom(INSTANCES).where(INSTANCES.DELETED.isFalse()).orderBy(INSTANCES.CREATED_AT).fetch();
+    }
+
+    /** Instances of all projects or one, oldest first; deleted only, live only, or both. */
+    public List<InstancesRecord> listAll(Optional<Boolean> deleted, Optional<String> projectId) {
+        Condition where = DSL.trueCondition();
+        if (deleted.isPresent()) {
+            where = where.and(INSTANCES.DELETED.eq(deleted.get()));
+        }
+        if (projectId.isPresent()) {
+            where = where.and(INSTANCES.PROJECT_ID.eq(projectId.get()));
+        }
+        return dsl.selectFrom(INSTANCES).where(where).orderBy(INSTANCES.CREATED_AT, INSTANCES.ID).fetch();
     }
 
     /**

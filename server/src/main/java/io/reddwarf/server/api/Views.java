@@ -132,6 +132,16 @@ final class Views {
         }
     }
 
+    /** The instance document with the management fields {@code deleted} and {@code deleted_at}. */
+    static com.fasterxml.jackson.databind.node.ObjectNode managed(io.reddwarf.core.instance.ManagedInstance m,
+            jakarta.ws.rs.core.UriInfo uriInfo) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = Json.mapper().valueToTree(
+                InstanceJson.of(m.instance(), new Links(uriInfo, m.instance().projectId())));
+        node.put("deleted", m.deleted());
+        m.deletedAt().ifPresent(at -> node.put("deleted_at", time(at)));
+        return node;
+    }
+
     record DatabaseJson(String name) {
         static DatabaseJson of(io.reddwarf.spi.DatabaseSpec database) {
             return new DatabaseJson(database.name());
