@@ -13,9 +13,12 @@ import io.reddwarf.core.instance.InstanceService;
 import io.reddwarf.core.instance.InstanceStatus.Task;
 import io.reddwarf.core.persistence.Database;
 import io.reddwarf.core.persistence.InstanceRepository;
+import io.reddwarf.core.persistence.QuotaRepository;
 import io.reddwarf.core.persistence.RootHistoryRepository;
 import io.reddwarf.core.persistence.SecretBox;
 import io.reddwarf.core.provider.LocalProvider;
+import io.reddwarf.core.quota.DefaultQuotaService;
+import io.reddwarf.core.quota.QuotaService;
 import io.reddwarf.core.registry.DriverRegistry;
 import io.reddwarf.core.workflow.HealthMonitor;
 import io.reddwarf.core.workflow.InstanceWorkflows;
@@ -45,6 +48,7 @@ public final class Reddwarf implements AutoCloseable {
     private final HealthMonitor health;
     private final InstanceService instances;
     private final AccountService accounts;
+    private final QuotaService quotas;
 
     private Reddwarf(CoreConfig config, Database database, DriverRegistry drivers) {
         this.config = config;
@@ -57,8 +61,9 @@ public final class Reddwarf implements AutoCloseable {
         InstanceRepository repository = new InstanceRepository(database.dsl());
         this.workflows = new InstanceWorkflows(repository, drivers, flavors, provider, secrets);
         this.health = new HealthMonitor(repository, workflows, config.buildTimeout());
+        this.quotas = new DefaultQuotaService(new QuotaRepository(database.dsl()), repository, flavors);
         this.instances = new DefaultInstanceService(config, repository, datastores, flavors, drivers, provider,
-                secrets, workflows);
+                secrets, workflows, quotas);
         this.accounts = new DefaultAccountService(repository, new RootHistoryRepository(database.dsl()), drivers,
                 workflows);
         reconcile(repository, provider);
@@ -121,6 +126,10 @@ public final class Reddwarf implements AutoCloseable {
 
     public InstanceService instances() {
         return instances;
+    }
+
+    public QuotaService quotas() {
+        return quotas;
     }
 
     public AccountService accounts() {

@@ -7,11 +7,13 @@ import io.reddwarf.core.account.AccountService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.instance.InstanceService;
+import io.reddwarf.core.quota.QuotaService;
 
 /** The core services the API's resources call; the HTTP layer needs nothing else from the core. */
 public record CoreServices(InstanceService instances, DatastoreCatalog datastores, FlavorCatalog flavors,
-        AccountService accounts) {
+        AccountService accounts, QuotaService quotas) {
     public CoreServices {
+        requireNonNull(quotas, "quotas is null");
         requireNonNull(accounts, "accounts is null");
         requireNonNull(instances, "instances is null");
         requireNonNull(datastores, "datastores is null");
@@ -19,6 +21,6 @@ public record CoreServices(InstanceService instances, DatastoreCatalog datastore
     }
 
     public static CoreServices of(Reddwarf core) {
-        return new CoreServices(core.instances(), core.datastores(), core.flavors(), core.accounts());
+        return new CoreServices(core.instances(), core.datastores(), core.flavors(), core.accounts(), core.quotas());
     }
 }

@@ -34,16 +34,16 @@ final class FakeCore implements InstanceService, DatastoreCatalog {
     final FlavorCatalog flavors = new FlavorCatalog(CoreConfig.defaultFlavors());
 
     CoreServices services() {
-        return new CoreServices(this, this, flavors, accountsUnused());
+        return new CoreServices(this, this, flavors, unused(io.reddwarf.core.account.AccountService.class),
+                unused(io.reddwarf.core.quota.QuotaService.class));
     }
 
-    /** Accounts are not part of the HTTP-only tests: every call fails loudly. */
-    private static io.reddwarf.core.account.AccountService accountsUnused() {
-        return (io.reddwarf.core.account.AccountService) java.lang.reflect.Proxy.newProxyInstance(
-                FakeCore.class.getClassLoader(), new Class<?>[] {io.reddwarf.core.account.AccountService.class},
-                (proxy, method, args) -> {
+    /** Services the HTTP-only tests do not use: every call fails loudly. */
+    private static <T> T unused(Class<T> type) {
+        return type.cast(java.lang.reflect.Proxy.newProxyInstance(FakeCore.class.getClassLoader(),
+                new Class<?>[] {type}, (proxy, method, args) -> {
                     throw new UnsupportedOperationException(method.getName());
-                });
+                }));
     }
 
     private final VersionInfo v1011 = new VersionInfo(MARIADB_1011_ID, "10.11", MARIADB_ID, "mariadb", "10.11.14", true);

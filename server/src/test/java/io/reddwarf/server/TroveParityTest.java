@@ -292,4 +292,43 @@ final class TroveParityTest {
             assertError(admin.get(foreign + suffix), 404, "itemNotFound", "Resource " + id + " cannot be found.");
         }
     }
+
+    @Test
+    void quotasAndLimits() {
+        JsonNode quotas = openstackJson("database", "quota", "show", live.project);
+        assertThat(quotas.findValuesAsText("Resource")).containsExactly("instances", "volumes", "backups", "ram");
+        assertThat(quotas.get(0).get("In Use").asInt()).isEqualTo(1);
+        assertThat(quotas.get(1).get("In Use").asInt()).isEqualTo(1);
+
+        LiveServer.Result refused = openstackFailing("database", "quota", "update", live.project, "instances", "1");
+        assertThat(refused.output()).contains("This operation is reserved for administrators.");
+        JsonNode updated = Http.MAPPER.valueToTree(List.of());
+        String output = openstackAs("reddwarf-admin", "database", "quota", "update", live.project, "instances", "1",
+                "-f", "json");
+        try {
+            updated = Http.MAPPER.readTree(output);
+        } catch (Exception e) {
+            fail("not JSON: " + output);
+        }
+        assertThat(updated.get("instances").asInt()).isEqualTo(1);
+        try {
+            String create = """
+                    {"instance": {"name": "over", "flavorRef": "1", "volume": {"size": 1}}}""";
+            assertError(live.http.post(live.instances(), create), 413, "overLimit",
+                    "Quota exceeded for resources: ['instances'].");
+            assertThat(live.http.get(live.instances()).json().get("instances").findValuesAsText("name"))
+                    .containsExactly("parity");
+        } finally {
+            openstackAs("reddwarf-admin", "database", "quota", "update", live.project, "instances", "10");
+        }
+
+        String limits = openstack("database", "limit", "list", "-f", "json");
+        assertThat(limits).contains("\"Verb\": \"GET\"").contains("\"Unit\": \"MINUTE\"");
+        JsonNode body = live.http.get("/v1.0/" + live.project + "/limits").json().get("limits");
+        assertThat(body.get(0).get("verb").asText()).isEqualTo("ABSOLUTE");
+        assertThat(body.get(0).get("max_instances").asInt()).isEqualTo(10);
+        assertThat(body.findValuesAsText("verb")).contains("POST", "PUT", "DELETE", "GET");
+        assertThat(body.get(4).get("remaining").asInt()).isLessThan(body.get(4).get("value").asInt());
+        assertThat(body.get(4).has("nextAvailable")).isTrue();
+    }
 }

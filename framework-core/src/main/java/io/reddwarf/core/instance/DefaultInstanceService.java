@@ -15,6 +15,7 @@ import io.reddwarf.core.instance.InstanceStatus.Task;
 import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.persistence.SecretBox;
 import io.reddwarf.core.provider.LocalProvider;
+import io.reddwarf.core.quota.QuotaService;
 import io.reddwarf.core.registry.DriverRegistry;
 import io.reddwarf.core.workflow.InstanceWorkflows;
 import io.reddwarf.spi.DatabaseSpec;
@@ -44,10 +45,11 @@ public final class DefaultInstanceService implements InstanceService {
     private final LocalProvider provider;
     private final SecretBox secrets;
     private final InstanceWorkflows workflows;
+    private final QuotaService quotas;
 
     public DefaultInstanceService(CoreConfig config, InstanceRepository repository, DatastoreCatalog datastores,
             FlavorCatalog flavors, DriverRegistry drivers, LocalProvider provider, SecretBox secrets,
-            InstanceWorkflows workflows) {
+            InstanceWorkflows workflows, QuotaService quotas) {
         this.config = requireNonNull(config, "config is null");
         this.repository = requireNonNull(repository, "repository is null");
         this.datastores = requireNonNull(datastores, "datastores is null");
@@ -56,6 +58,7 @@ public final class DefaultInstanceService implements InstanceService {
         this.provider = requireNonNull(provider, "provider is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
         this.workflows = requireNonNull(workflows, "workflows is null");
+        this.quotas = requireNonNull(quotas, "quotas is null");
     }
 
     @Override
@@ -94,7 +97,8 @@ public final class DefaultInstanceService implements InstanceService {
         row.setCreatedAt(InstanceRepository.utc(now));
         row.setUpdatedAt(InstanceRepository.utc(now));
         row.setDeleted(false);
-        if (repository.insertWithPort(row, config.portMin(), config.portMax(), provider::bindable).isEmpty()) {
+        if (repository.insertChecked(row, config.portMin(), config.portMax(), provider::bindable,
+                live -> quotas.check(projectId, live, 1, request.volumeSize(), flavor.ramMb())).isEmpty()) {
             throw new ReddwarfException(ErrorCode.OVER_LIMIT,
                     "No free port is left in the range " + config.portMin() + "-" + config.portMax() + ".");
         }

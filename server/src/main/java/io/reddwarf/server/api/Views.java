@@ -171,4 +171,14 @@ final class Views {
 
     record RootEventJson(String enabled, String user) {
     }
+
+    record QuotaJson(String resource, @JsonProperty("in_use") long inUse, long reserved, int limit) {
+        static QuotaJson of(io.reddwarf.core.quota.QuotaUsage usage) {
+            return new QuotaJson(usage.resource().troveName(), usage.inUse(), usage.reserved(), usage.limit());
+        }
+    }
+
+    record RateLimitJson(String verb, String uri, String regex, int value, int remaining, String unit,
+            String nextAvailable) {
+    }
 }
