@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.reddwarf.core.CoreConfig;
+import io.reddwarf.core.provider.LocalProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -41,21 +42,13 @@ final class LiveServer implements AutoCloseable {
     }
 
     /**
-     * The longest instance path below a home, as the core reserves it: {@code /instances/<uuid>/run/}
-     * and a socket name of up to 16 characters.
-     */
-    private static final int LONGEST_INSTANCE_SUFFIX = "/instances/".length() + 36 + "/run/".length() + 16;
-    /** Unix socket paths (sockaddr_un) hold at most 107 bytes. */
-    private static final int MAX_SOCKET_PATH = 107;
-
-    /**
      * A fresh home under {@code target/h}, or under the system's temporary directory when the
      * checkout's path is so long that an engine's Unix socket below the home would not fit.
      */
     static Path shortHome(String name) {
         try {
             Path homes = Path.of("target", "h").toAbsolutePath();
-            if (homes.toString().length() + 1 + name.length() + 5 + LONGEST_INSTANCE_SUFFIX > MAX_SOCKET_PATH) {
+            if (homes.toString().length() + 1 + name.length() + 5 > LocalProvider.maxHomeLength()) {
                 homes = Path.of(System.getProperty("java.io.tmpdir"), "reddwarf-test-homes");
             }
             Files.createDirectories(homes);
@@ -176,34 +169,50 @@ final class LiveServer implements AutoCloseable {
         }
     }
 
-    /** Deletes instances the test left behind (best effort), then stops the control plane. */
+    /** Deletes instances the test left behind in the demo and admin projects (best effort), then stops the control plane. */
     @Override
     public void close() {
         try {
-            Http.Answer list = http.get(instances());
-            if (list.status() == 200) {
-                for (JsonNode i : list.json().get("instances")) {
-                    String id = i.get("id").asText();
-                    try {
-                        if (i.get("status").asText().equals("BUILD")) {
-                            awaitStatusQuietly(id);
-                        }
-                        http.delete(instances() + "/" + id);
-                        await(Duration.ofSeconds(60), () -> http.get(instances() + "/" + id).status() == 404,
-                                "cleanup of " + id);
-                    } catch (AssertionError | RuntimeException e) {
-                        enginesOf(id).forEach(ProcessHandle::destroyForcibly);
-                    }
-                }
-            }
+            deleteLeftovers(http, project);
+            deleteLeftovers(http.withToken(server.credentials().adminToken()), server.credentials().adminProject());
         } finally {
             server.close();
         }
     }
 
-    private void awaitStatusQuietly(String id) {
+    private static void deleteLeftovers(Http client, String projectId) {
+        String instances = "/v1.0/" + projectId + "/instances";
+        Http.Answer list = client.get(instances);
+        if (list.status() != 200) {
+            return;
+        }
+        for (JsonNode i : list.json().get("instances")) {
+            String id = i.get("id").asText();
+            try {
+                if (!i.get("status").asText().equals("ACTIVE")) {
+                    awaitSettledQuietly(client, instances + "/" + id);
+                }
+                client.delete(instances + "/" + id);
+                await(Duration.ofSeconds(60), () -> client.get(instances + "/" + id).status() == 404,
+                        "cleanup of " + id);
+            } catch (AssertionError | RuntimeException e) {
+                enginesOf(id).forEach(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /** Waits (at most two minutes) until a building or restarting instance settles. */
+    private static void awaitSettledQuietly(Http client, String path) {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline && show(id).get("status").asText().equals("BUILD")) {
+        while (System.nanoTime() < deadline) {
+            Http.Answer shown = client.get(path);
+            if (shown.status() != 200) {
+                return;
+            }
+            String status = shown.json().get("instance").get("status").asText();
+            if (!status.equals("BUILD") && !status.equals("REBOOT")) {
+                return;
+            }
             sleep(250);
         }
     }

@@ -28,7 +28,7 @@ final class TroveParityTest {
         if (findOnPath("openstack") == null) {
             fail("The 'openstack' command is missing: apt-get install python3-openstackclient python3-troveclient.");
         }
-        live = new LiveServer("par", 36200, 36209);
+        live = new LiveServer("par", 36450, 36469);
         env = Map.of("OS_CLIENT_CONFIG_FILE", live.server.cloudsYaml().toString());
         Http.Answer created = live.http.post(live.instances(), """
                 {"instance": {"name": "parity", "flavorRef": "1", "volume": {"size": 1},

@@ -24,20 +24,25 @@ import org.junit.jupiter.api.Test;
  * {@code Upgrade: h2c} by default, so the server must answer such requests as plain HTTP/1.1.
  */
 final class UpgradeHeaderTest {
-    static FakeCore core;
-    static ApiServer server;
+    static LiveServer live;
+    static ReddwarfServer server;
     static String path;
+    static String token;
 
     @BeforeAll
     static void start() {
-        core = new FakeCore();
-        server = ApiServer.start("127.0.0.1", 0, core.services(), ErrorShapesTest.CREDENTIALS);
-        path = "/v1.0/" + ErrorShapesTest.PROJECT + "/instances";
+        live = new LiveServer("upg", 36400, 36449);
+        server = live.server;
+        path = live.instances();
+        token = server.credentials().demoToken();
     }
 
+    /** Deletes the instances the creates built, then stops the server. */
     @AfterAll
     static void stop() {
-        server.close();
+        if (live != null) {
+            live.close();
+        }
     }
 
     @Test
@@ -49,7 +54,7 @@ final class UpgradeHeaderTest {
                 + "Upgrade: h2c\r\n"
                 + "HTTP2-Settings: AAEAAEAAAAIAAAABAAMAAABkAAQBAAAAAAUAAEAA\r\n"
                 + "Content-Type: application/json\r\n"
-                + "X-Auth-Token: demo-token\r\n"
+                + "X-Auth-Token: " + token + "\r\n"
                 + "Content-Length: " + body.getBytes(UTF_8).length + "\r\n"
                 + "\r\n"
                 + body;
@@ -58,7 +63,9 @@ final class UpgradeHeaderTest {
         assertThat(response).startsWith("HTTP/1.1 200");
         assertThat(response.toLowerCase()).contains("content-type: application/json");
         assertThat(response).contains("\"status\":\"BUILD\"").doesNotContain("101 Switching");
-        assertThat(core.created).extracting(r -> r.name()).contains("app1");
+        Matcher id = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(response);
+        assertThat(id.find()).as(response).isTrue();
+        assertThat(live.show(id.group(1)).get("name").asText()).isEqualTo("app1");
     }
 
     @Test
@@ -66,7 +73,7 @@ final class UpgradeHeaderTest {
         String body = "{\"instance\": {}}";
         String response = exchange("POST " + path + " HTTP/1.1\r\n"
                 + "Host: localhost\r\nUpgrade: h2c\r\nConnection: Upgrade\r\nContent-Type: application/json\r\n"
-                + "X-Auth-Token: demo-token\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+                + "X-Auth-Token: " + token + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
 
         assertThat(response).startsWith("HTTP/1.1 400");
         assertThat(response.toLowerCase()).contains("content-type: application/json");
@@ -80,7 +87,7 @@ final class UpgradeHeaderTest {
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(server.baseUri().resolve(path.substring(1)))
                         .timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/json")
-                        .header("X-Auth-Token", "demo-token")
+                        .header("X-Auth-Token", token)
                         .POST(HttpRequest.BodyPublishers.ofString(
                                 "{\"instance\": {\"name\": \"jdk\", \"flavorRef\": \"1\", \"volume\": {\"size\": 1}}}"))
                         .build(),
@@ -91,12 +98,14 @@ final class UpgradeHeaderTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 t -> assertThat(t).startsWith("application/json"));
         assertThat(response.body()).contains("\"name\":\"jdk\"");
+        String id = Http.MAPPER.readTree(response.body()).get("instance").get("id").asText();
+        assertThat(live.show(id).get("name").asText()).isEqualTo("jdk");
     }
 
     @Test
     void malformedHttpIsAnsweredWithoutABody() throws IOException {
         String response = exchange("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n"
-                + "Content-Length: 3\r\nX-Auth-Token: demo-token\r\n\r\n{}");
+                + "Content-Length: 3\r\nX-Auth-Token: " + token + "\r\n\r\n{}");
         assertThat(response).startsWith("HTTP/1.1 400");
         assertThat(response).endsWith("Content-Length: 0\r\n\r\n");
     }

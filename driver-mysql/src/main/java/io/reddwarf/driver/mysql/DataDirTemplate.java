@@ -13,6 +13,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,11 @@ import org.slf4j.LoggerFactory;
 final class DataDirTemplate {
     private static final Logger LOG = LoggerFactory.getLogger(DataDirTemplate.class);
     private static final Duration INITIALIZE_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * One lock per template: concurrent first builds of one version wait for a single initialisation
+     * (two {@code mariadb-install-db} runs side by side fail) and then share its result.
+     */
+    private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
     private final Engine engine;
     private final Binaries binaries;
@@ -40,14 +47,32 @@ final class DataDirTemplate {
         if (Files.isDirectory(target)) {
             return target;
         }
+        ReentrantLock lock = LOCKS.computeIfAbsent(target.toAbsolutePath().normalize(), k -> new ReentrantLock());
+        lock.lock();
+        try {
+            if (Files.isDirectory(target)) {
+                return target;
+            }
+            return create(target);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Path create(Path target) {
         String unique = UUID.randomUUID().toString();
         Path tmp = context.templateDir().resolve("." + engine.type() + "-datadir-" + unique + ".tmp");
         Path secureSql = context.templateDir().resolve("." + engine.type() + "-secure-" + unique + ".sql");
+        // a private temporary directory: bootstraps running at once must not share /tmp's temporary tables
+        Path scratch = context.templateDir().resolve("." + engine.type() + "-scratch-" + unique);
         long started = System.nanoTime();
         try {
             Files.createDirectories(context.templateDir());
             Files.writeString(secureSql, engine.secureSql(), UTF_8);
-            List<String> argv = engine.initializeCommand(binaries, tmp, secureSql, MariaDbInstance.TEMPLATE_SETTINGS);
+            Files.createDirectories(scratch);
+            List<String> settings = new java.util.ArrayList<>(MariaDbInstance.TEMPLATE_SETTINGS);
+            settings.add("--tmpdir=" + scratch);
+            List<String> argv = engine.initializeCommand(binaries, tmp, secureSql, settings);
             ExecResult result = context.processes().exec(
                     new Command(argv, java.util.Optional.empty(), INITIALIZE_TIMEOUT, List.of()));
             if (!result.ok()) {
@@ -70,6 +95,7 @@ final class DataDirTemplate {
                     + context.templateDir() + ".", e);
         } finally {
             MariaDbInstance.deleteTree(tmp);
+            MariaDbInstance.deleteTree(scratch);
             try {
                 Files.deleteIfExists(secureSql);
             } catch (IOException ignored) {
@@ -79,6 +105,10 @@ final class DataDirTemplate {
     }
 
     private static String lastLines(String output) {
+        List<String> errors = output.lines().filter(l -> l.contains("ERROR")).toList();
+        if (!errors.isEmpty()) {
+            return String.join("\n", errors.subList(Math.max(0, errors.size() - 5), errors.size()));
+        }
         List<String> lines = output.strip().lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
     }

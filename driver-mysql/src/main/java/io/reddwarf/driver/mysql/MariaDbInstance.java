@@ -542,6 +542,7 @@ final class MariaDbInstance implements DatastoreInstance {
                 .append("port=").append(context.port()).append('\n')
                 .append("bind-address=").append(context.bindAddress()).append('\n')
                 .append("log-error=").append(context.logDir().resolve("error.log")).append('\n')
+                .append("tmpdir=").append(context.runDir()).append('\n')
                 .append("skip-name-resolve\n")
                 .append("character-set-server=utf8mb4\n")
                 .append("collation-server=utf8mb4_general_ci\n")

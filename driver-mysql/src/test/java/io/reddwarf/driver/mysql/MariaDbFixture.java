@@ -17,11 +17,27 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-/** Real MariaDB instances for tests: homes under {@code target/it}, ports in 35000-35499. */
+/**
+ * Real MariaDB instances for tests: homes under a short directory in the system's temporary
+ * directory (engine sockets live below a home and their paths may not exceed 107 bytes, wherever
+ * the checkout is), ports in 35000-35499.
+ */
 final class MariaDbFixture {
-    static final Path ROOT = Path.of("target/it").toAbsolutePath();
+    static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"),
+            "rdw-driver-" + Long.toHexString(ProcessHandle.current().pid())).toAbsolutePath();
     static final Path TEMPLATES = ROOT.resolve("templates");
     static final Flavor FLAVOR = new Flavor("1", "tiny", 512, 1, 1);
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            killAll(ROOT);
+            try (var files = java.nio.file.Files.walk(ROOT)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // nothing left to clean
+            }
+        }));
+    }
 
     private MariaDbFixture() {}
 

@@ -41,16 +41,19 @@ public final class LocalProvider {
 
     /** Unix socket paths are limited to 107 bytes; engines keep theirs in an instance's run directory. */
     static final int MAX_SOCKET_PATH = 107;
-    /** The longest socket file name a driver may use within the run directory. */
-    static final int SOCKET_NAME_ALLOWANCE = 16;
+    /** The longest socket file name a driver may use within the run directory ("mysqld.sock" and its NUL). */
+    static final int SOCKET_NAME_ALLOWANCE = 12;
+
+    /** The longest home directory path (in characters of its absolute form) the local provider accepts. */
+    public static int maxHomeLength() {
+        return MAX_SOCKET_PATH - ("/instances/".length() + 36 + "/run/".length() + SOCKET_NAME_ALLOWANCE);
+    }
 
     public LocalProvider(Path home, String address) {
-        int longest = home.resolve("instances").resolve("x".repeat(36)).resolve("run").toString().length() + 1
-                + SOCKET_NAME_ALLOWANCE;
-        if (longest > MAX_SOCKET_PATH) {
-            throw new IllegalArgumentException("The Reddwarf home " + home + " is too long: instances' Unix sockets "
-                    + "would need " + longest + " bytes, and the limit is " + MAX_SOCKET_PATH + ". Use a home of at most "
-                    + (home.toString().length() - (longest - MAX_SOCKET_PATH)) + " characters (--home or REDDWARF_HOME).");
+        if (home.toAbsolutePath().toString().length() > maxHomeLength()) {
+            throw new IllegalArgumentException("The Reddwarf home " + home.toAbsolutePath() + " is too long for the "
+                    + "instances' Unix sockets (at most " + MAX_SOCKET_PATH + " bytes): use a home of at most "
+                    + maxHomeLength() + " characters (--home or REDDWARF_HOME).");
         }
         this.instancesDir = home.resolve("instances");
         this.templatesDir = home.resolve("templates");
