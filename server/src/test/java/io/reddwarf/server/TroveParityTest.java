@@ -331,4 +331,39 @@ final class TroveParityTest {
         assertThat(body.get(4).get("remaining").asInt()).isLessThan(body.get(4).get("value").asInt());
         assertThat(body.get(4).has("nextAvailable")).isTrue();
     }
+
+    @Test
+    void instanceUpdateResizeAndResetStatus() {
+        openstack("database", "instance", "update", id, "--name", "parity-renamed");
+        assertThat(openstackJson("database", "instance", "show", id).get("name").asText()).isEqualTo("parity-renamed");
+        openstack("database", "instance", "update", id, "--name", "parity");
+
+        Http.Answer created = live.http.post(live.instances(), """
+                {"instance": {"name": "victim", "flavorRef": "1", "volume": {"size": 1}}}""");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String victim = created.json().get("instance").get("id").asText();
+        int victimPort = live.awaitStatus(victim, "ACTIVE", Duration.ofSeconds(120)).get("port").asInt();
+        try {
+            openstack("database", "instance", "resize", "volume", victim, "2");
+            assertThat(live.show(victim).get("volume").get("size").asInt()).isEqualTo(2);
+
+            openstackAs("reddwarf-admin", "database", "quota", "update", live.project, "volumes", "3");
+            assertError(live.http.post(live.instances() + "/" + victim + "/action",
+                    "{\"resize\": {\"volume\": {\"size\": 3}}}"), 413, "overLimit",
+                    "Quota exceeded for resources: ['volumes'].");
+            assertThat(live.show(victim).get("volume").get("size").asInt()).isEqualTo(2);
+
+            LiveServer.Result refused = openstackFailing("database", "instance", "reset", "status", victim);
+            assertThat(refused.output()).contains("This operation is reserved for administrators.");
+            String endpoint = live.server.baseUri() + "v1.0/" + live.project;
+            openstackAs("reddwarf-admin", "--os-endpoint", endpoint, "database", "instance", "reset", "status", victim);
+            assertThat(live.show(victim).get("status").asText()).isEqualTo("ERROR");
+            assertThat(live.show(victim).get("fault").get("message").asText())
+                    .isEqualTo("The status was reset by an administrator.");
+        } finally {
+            openstackAs("reddwarf-admin", "database", "quota", "update", live.project, "volumes", "40");
+            live.http.delete(live.instances() + "/" + victim);
+            live.awaitGone(victim, victimPort);
+        }
+    }
 }

@@ -36,6 +36,7 @@ public final class DefaultInstanceService implements InstanceService {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultInstanceService.class);
     static final int MAX_NAME_LENGTH = 255;
     static final int MAX_VOLUME_GB = 10_000;
+    static final String RESET_MESSAGE = "The status was reset by an administrator.";
 
     private final CoreConfig config;
     private final InstanceRepository repository;
@@ -201,6 +202,44 @@ public final class DefaultInstanceService implements InstanceService {
             throw notReady(instanceId);
         }
         workflows.scheduleRestart(instanceId);
+    }
+
+    @Override
+    public InstanceView rename(String projectId, String instanceId, String name) {
+        load(projectId, instanceId);
+        validateName(name);
+        repository.rename(instanceId, name);
+        LOG.info("Instance {} of project {} renamed to {}", instanceId, projectId, name);
+        return view(load(projectId, instanceId));
+    }
+
+    @Override
+    public void resetStatus(String projectId, String instanceId) {
+        load(projectId, instanceId);
+        repository.markFailed(instanceId, RESET_MESSAGE);
+        LOG.info("Status of instance {} of project {} reset to ERROR", instanceId, projectId);
+    }
+
+    @Override
+    public void resizeVolume(String projectId, String instanceId, int size) {
+        InstancesRecord row = load(projectId, instanceId);
+        int current = row.getVolumeSize();
+        if (size <= current) {
+            throw ReddwarfException.badRequest("The new volume size must be larger than the current volume size of "
+                    + current + " GB.");
+        }
+        if (size > MAX_VOLUME_GB) {
+            throw ReddwarfException.badRequest(
+                    "Volume size must be a whole number of GB between 1 and " + MAX_VOLUME_GB + ".");
+        }
+        if (statusOf(row) != InstanceStatus.ACTIVE) {
+            throw notReady(instanceId);
+        }
+        if (!repository.resizeVolumeChecked(projectId, instanceId, size,
+                live -> quotas.check(projectId, live, 0, size - current, 0))) {
+            throw notReady(instanceId);
+        }
+        LOG.info("Volume of instance {} of project {} grown from {} to {} GB", instanceId, projectId, current, size);
     }
 
     @Override

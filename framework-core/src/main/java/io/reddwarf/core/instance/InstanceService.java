@@ -41,4 +41,19 @@ public interface InstanceService {
 
     /** Administrators: any project's instance, also a deleted one. 404 if there never was one. */
     ManagedInstance getAny(String instanceId);
+
+    /** Renames the instance; any status. 400 for a name {@link #create} would refuse. */
+    InstanceView rename(String projectId, String instanceId, String name);
+
+    /**
+     * Administrators: ends whatever the instance is doing and sets it to ERROR, so that a stuck
+     * instance can be deleted.
+     */
+    void resetStatus(String projectId, String instanceId);
+
+    /**
+     * Grows the volume to {@code size} GB. 422 unless ACTIVE; 400 unless larger than now; 413 when
+     * the project's volume quota would be exceeded (checked in the transaction that records it).
+     */
+    void resizeVolume(String projectId, String instanceId, int size);
 }

@@ -175,6 +175,11 @@ public final class InstanceRepository {
                 .execute() == 1;
     }
 
+    public void rename(String id, String name) {
+        dsl.update(INSTANCES).set(INSTANCES.NAME, name).set(INSTANCES.UPDATED_AT, utc(Instant.now()))
+                .where(INSTANCES.ID.eq(id), INSTANCES.DELETED.isFalse()).execute();
+    }
+
     public void setStep(String id, String step) {
         dsl.update(INSTANCES).set(INSTANCES.STEP, step).set(INSTANCES.UPDATED_AT, utc(Instant.now()))
                 .where(INSTANCES.ID.eq(id)).execute();

@@ -15,6 +15,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -32,7 +33,7 @@ import java.util.Set;
 public final class InstancesResource {
     /** Actions Trove defines that this server does not implement yet (501 rather than 400). */
     static final Set<String> UNIMPLEMENTED_ACTIONS = Set.of(
-            "resize", "reset_status", "promote_to_replica_source", "eject_replica_source", "stop", "migrate");
+            "promote_to_replica_source", "eject_replica_source", "stop", "migrate");
 
     private final InstanceService instances;
 
@@ -82,24 +83,55 @@ public final class InstancesResource {
         return Response.accepted().build();
     }
 
+    /**
+     * {@code {"instance": {"name": "..."}}}: renames, 202. Trove's other attributes
+     * ({@code configuration}, {@code replica_of}, {@code access}) answer 501.
+     */
     @PUT
     @Path("{instance_id}")
-    public Response update(@PathParam("project_id") String project, @PathParam("instance_id") String id) {
-        throw new ReddwarfException(ErrorCode.NOT_IMPLEMENTED, "Updating an instance is not implemented.");
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response update(@PathParam("project_id") String project, @PathParam("instance_id") String id,
+            byte[] body) {
+        JsonNode instance = Json.object(body).get("instance");
+        if (instance == null || !instance.isObject()) {
+            throw ReddwarfException.badRequest("The request body must contain an 'instance' object.");
+        }
+        for (Iterator<String> fields = instance.fieldNames(); fields.hasNext(); ) {
+            String field = fields.next();
+            if (!field.equals("name")) {
+                throw new ReddwarfException(ErrorCode.NOT_IMPLEMENTED,
+                        "Updating the '" + field + "' of an instance is not implemented.");
+            }
+        }
+        JsonNode name = instance.get("name");
+        if (name == null || name.isNull()) {
+            throw ReddwarfException.badRequest("The 'instance' object must give a new name.");
+        }
+        if (!name.isTextual()) {
+            throw ReddwarfException.badRequest("The instance name must be a string.");
+        }
+        instances.rename(project, id, name.textValue());
+        return Response.accepted().build();
     }
 
+    /** The same as {@code PUT}. */
     @PATCH
     @Path("{instance_id}")
-    public Response patch(@PathParam("project_id") String project, @PathParam("instance_id") String id) {
-        return update(project, id);
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response patch(@PathParam("project_id") String project, @PathParam("instance_id") String id,
+            byte[] body) {
+        return update(project, id, body);
     }
 
-    /** {@code {"restart": {}}}; other Trove actions answer 501, unknown ones 400. */
+    /**
+     * {@code {"restart": {}}}, {@code {"reset_status": {}}} (administrators), {@code {"resize":
+     * {"volume": {"size": N}}}} (grow only); other Trove actions answer 501, unknown ones 400.
+     */
     @POST
     @Path("{instance_id}/action")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response action(@PathParam("project_id") String project, @PathParam("instance_id") String id,
-            byte[] body) {
+            byte[] body, @Context ContainerRequestContext request) {
         JsonNode root = Json.object(body);
         Iterator<String> names = root.fieldNames();
         if (root.size() != 1) {
@@ -107,6 +139,11 @@ public final class InstancesResource {
         }
         String action = names.next();
         switch (action) {
+            case "reset_status" -> {
+                MgmtResource.requireAdmin(request);
+                instances.resetStatus(project, id);
+            }
+            case "resize" -> resize(project, id, root.get(action));
             case "restart" -> {
                 if (!root.get(action).isObject()) {
                     throw ReddwarfException.badRequest("The 'restart' action takes an empty object: {\"restart\": {}}.");
@@ -122,5 +159,24 @@ public final class InstancesResource {
             }
         }
         return Response.accepted().build();
+    }
+
+    private void resize(String project, String id, JsonNode resize) {
+        if (resize == null || !resize.isObject()) {
+            throw ReddwarfException.badRequest("The 'resize' action takes an object with a volume or a flavorRef.");
+        }
+        if (resize.has("flavorRef")) {
+            throw new ReddwarfException(ErrorCode.NOT_IMPLEMENTED, "Resizing the flavor of an instance is not implemented.");
+        }
+        JsonNode volume = resize.get("volume");
+        if (volume == null || !volume.isObject() || volume.get("size") == null) {
+            throw ReddwarfException.badRequest("The 'resize' action takes {\"volume\": {\"size\": N}}.");
+        }
+        JsonNode size = volume.get("size");
+        String text = size.isIntegralNumber() || size.isTextual() ? size.asText() : "";
+        if (!text.matches("[0-9]{1,9}") || Integer.parseInt(text) == 0) {
+            throw ReddwarfException.badRequest("The volume size must be a positive integer.");
+        }
+        instances.resizeVolume(project, id, Integer.parseInt(text));
     }
 }
