@@ -131,6 +131,9 @@ final class TroveParityTest {
         assertError(live.http.post(dbs, "{\"databases\": [{\"name\": 7}]}"), 400, "badRequest",
                 "'name' must be a string.");
         assertError(live.http.post(dbs, "{\"databases\": ["), 400, "badRequest", "The request body is not valid JSON.");
+        String many = "{\"databases\": [" + String.join(", ", java.util.Collections.nCopies(101, "{\"name\": \"m\"}"))
+                + "]}";
+        assertError(live.http.post(dbs, many), 400, "badRequest", "'databases' may hold at most 100 entries.");
         assertError(live.http.delete(dbs + "/missing_db"), 404, "itemNotFound",
                 "Database missing_db cannot be found on the instance.");
         assertError(live.http.get(live.instances() + "/00000000-0000-0000-0000-000000000000/databases"), 404,
@@ -360,6 +363,14 @@ final class TroveParityTest {
             assertThat(live.show(victim).get("status").asText()).isEqualTo("ERROR");
             assertThat(live.show(victim).get("fault").get("message").asText())
                     .isEqualTo("The status was reset by an administrator.");
+            String notReady = "Instance " + victim + " is not ready.";
+            String base = live.instances() + "/" + victim;
+            assertError(live.http.get(base + "/databases"), 422, "unprocessableEntity", notReady);
+            assertError(live.http.post(base + "/users", "{\"users\": [{\"name\": \"u\", \"password\": \"p\"}]}"),
+                    422, "unprocessableEntity", notReady);
+            assertError(live.http.post(base + "/root", ""), 422, "unprocessableEntity", notReady);
+            assertError(live.http.post(base + "/action", "{\"resize\": {\"volume\": {\"size\": 5}}}"), 422,
+                    "unprocessableEntity", notReady);
         } finally {
             openstackAs("reddwarf-admin", "database", "quota", "update", live.project, "volumes", "40");
             live.http.delete(live.instances() + "/" + victim);
