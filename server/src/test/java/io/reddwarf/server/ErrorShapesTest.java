@@ -351,7 +351,8 @@ final class ErrorShapesTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "{\"frobnicate\": {}}|400|badRequest|Invalid instance action: 'frobnicate'.",
-        "{\"resize\": {\"flavorRef\": \"3\"}}|501|notImplemented|Resizing the flavor of an instance is not implemented.",
+        "{\"resize\": {\"flavorRef\": \"99\"}}|404|itemNotFound|Flavor 99 could not be found.",
+        "{\"resize\": {\"flavorRef\": true}}|400|badRequest|The flavorRef must be a flavor id.",
         "{\"resize\": {\"volume\": {\"size\": 1}}}|400|badRequest|The new volume size must be larger than the current volume size of 1 GB.",
         "{\"resize\": {\"volume\": {\"size\": -2}}}|400|badRequest|The volume size must be a positive integer.",
         "{\"resize\": {\"volume\": 2}}|400|badRequest|The 'resize' action takes {\"volume\": {\"size\": N}}.",

@@ -342,13 +342,31 @@ final class TroveParityTest {
         openstack("database", "instance", "update", id, "--name", "parity");
 
         Http.Answer created = live.http.post(live.instances(), """
-                {"instance": {"name": "victim", "flavorRef": "1", "volume": {"size": 1}}}""");
+                {"instance": {"name": "victim", "flavorRef": "1", "volume": {"size": 1},
+                  "databases": [{"name": "v"}], "users": [{"name": "vu", "password": "Victim-pass1",
+                  "databases": [{"name": "v"}]}]}}""");
         assertThat(created.status()).as(created.body()).isEqualTo(200);
         String victim = created.json().get("instance").get("id").asText();
         int victimPort = live.awaitStatus(victim, "ACTIVE", Duration.ofSeconds(120)).get("port").asInt();
         try {
             openstack("database", "instance", "resize", "volume", victim, "2");
             assertThat(live.show(victim).get("volume").get("size").asInt()).isEqualTo(2);
+
+            String bufferPool = "SELECT @@innodb_buffer_pool_size DIV 1048576";
+            assertThat(LiveServer.mariadb("127.0.0.1", victimPort, "vu", "Victim-pass1", "v", bufferPool).output()
+                    .strip()).isEqualTo("256");
+            openstack("database", "instance", "resize", "flavor", victim, "m1.small");
+            live.awaitStatus(victim, "ACTIVE", Duration.ofSeconds(60));
+            assertThat(live.show(victim).get("flavor").get("id").asText()).isEqualTo("2");
+            assertThat(LiveServer.mariadb("127.0.0.1", victimPort, "vu", "Victim-pass1", "v", bufferPool).output()
+                    .strip()).isEqualTo("512");
+            assertError(live.http.post(live.instances() + "/" + victim + "/action",
+                    "{\"resize\": {\"flavorRef\": 2}}"), 400, "badRequest",
+                    "The new flavor must differ from the current flavor 2.");
+            openstackAs("reddwarf-admin", "database", "quota", "update", live.project, "ram", "2048");
+            assertError(live.http.post(live.instances() + "/" + victim + "/action",
+                    "{\"resize\": {\"flavorRef\": \"3\"}}"), 413, "overLimit",
+                    "Quota exceeded for resources: ['ram'].");
 
             openstackAs("reddwarf-admin", "database", "quota", "update", live.project, "volumes", "3");
             assertError(live.http.post(live.instances() + "/" + victim + "/action",
@@ -373,6 +391,7 @@ final class TroveParityTest {
                     "unprocessableEntity", notReady);
         } finally {
             openstackAs("reddwarf-admin", "database", "quota", "update", live.project, "volumes", "40");
+            openstackAs("reddwarf-admin", "database", "quota", "update", live.project, "ram", "-1");
             live.http.delete(live.instances() + "/" + victim);
             live.awaitGone(victim, victimPort);
         }

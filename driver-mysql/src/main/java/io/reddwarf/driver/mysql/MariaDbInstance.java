@@ -256,6 +256,13 @@ final class MariaDbInstance implements DatastoreInstance {
         deleteTree(context.homeDir());
     }
 
+    /** The settings file is rendered from the context's flavor; the engine reads it at start. */
+    @Override
+    public void applyFlavor() {
+        writeServerConfig();
+        restart();
+    }
+
     @Override
     public DatabaseAdmin databases() {
         return new DatabaseAdmin() {

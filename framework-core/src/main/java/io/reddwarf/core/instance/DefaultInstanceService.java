@@ -183,7 +183,7 @@ public final class DefaultInstanceService implements InstanceService {
                 workflows.scheduleDelete(instanceId);
                 return;
             }
-            case BUILDING, RESTARTING -> throw notReady(instanceId);
+            case BUILDING, RESTARTING, RESIZING -> throw notReady(instanceId);
             case NONE, FAILED -> {
                 if (!repository.transitionTask(instanceId, task, Task.DELETING)) {
                     throw notReady(instanceId);
@@ -240,6 +240,34 @@ public final class DefaultInstanceService implements InstanceService {
             throw notReady(instanceId);
         }
         LOG.info("Volume of instance {} of project {} grown from {} to {} GB", instanceId, projectId, current, size);
+    }
+
+    @Override
+    public void resizeFlavor(String projectId, String instanceId, String flavorRef) {
+        InstancesRecord row = load(projectId, instanceId);
+        Flavor flavor = flavors.get(flavorRef);
+        if (flavor.id().equals(row.getFlavorId())) {
+            throw ReddwarfException.badRequest("The new flavor must differ from the current flavor " + flavor.id() + ".");
+        }
+        if (statusOf(row) != InstanceStatus.ACTIVE) {
+            throw notReady(instanceId);
+        }
+        int currentRam = ramOf(row.getFlavorId());
+        if (!repository.resizeFlavorChecked(projectId, instanceId, flavor.id(),
+                live -> quotas.check(projectId, live, 0, 0, flavor.ramMb() - currentRam))) {
+            throw notReady(instanceId);
+        }
+        LOG.info("Instance {} of project {} resizing from flavor {} to {}", instanceId, projectId, row.getFlavorId(),
+                flavor.id());
+        workflows.scheduleResize(instanceId);
+    }
+
+    private int ramOf(String flavorId) {
+        try {
+            return flavors.get(flavorId).ramMb();
+        } catch (ReddwarfException flavorNoLongerOffered) {
+            return 0;
+        }
     }
 
     @Override

@@ -56,4 +56,11 @@ public interface InstanceService {
      * the project's volume quota would be exceeded (checked in the transaction that records it).
      */
     void resizeVolume(String projectId, String instanceId, int size);
+
+    /**
+     * Moves the instance to another flavor: status RESIZE while the engine's settings are rendered
+     * for the new flavor and the engine restarts, then ACTIVE. 404 for an unknown flavor, 400 for the
+     * current one, 422 unless ACTIVE, 413 when the project's RAM quota would be exceeded.
+     */
+    void resizeFlavor(String projectId, String instanceId, String flavorRef);
 }

@@ -81,6 +81,26 @@ public final class InstanceRepository {
         });
     }
 
+    /**
+     * Sets a new flavor and the task RESIZING on a live instance whose task is NONE, in one
+     * transaction that locks its project and first hands {@code quotaCheck} the project's live
+     * instances; returns whether the row changed.
+     */
+    public boolean resizeFlavorChecked(String projectId, String id, String flavorId,
+            Consumer<List<InstancesRecord>> quotaCheck) {
+        ensureProjectLock(projectId);
+        return dsl.transactionResult(cfg -> {
+            DSLContext tx = cfg.dsl();
+            lockProject(tx, projectId);
+            quotaCheck.accept(liveOf(tx, projectId));
+            return tx.update(INSTANCES).set(INSTANCES.FLAVOR_ID, flavorId).set(INSTANCES.TASK, Task.RESIZING.name())
+                    .set(INSTANCES.UPDATED_AT, utc(Instant.now()))
+                    .where(INSTANCES.ID.eq(id), INSTANCES.PROJECT_ID.eq(projectId), INSTANCES.DELETED.isFalse(),
+                            INSTANCES.TASK.eq(Task.NONE.name()))
+                    .execute() == 1;
+        });
+    }
+
     private void ensureProjectLock(String projectId) {
         if (!dsl.fetchExists(PROJECT_LOCKS, PROJECT_LOCKS.PROJECT_ID.eq(projectId))) {
             try {

@@ -125,7 +125,7 @@ public final class InstancesResource {
 
     /**
      * {@code {"restart": {}}}, {@code {"reset_status": {}}} (administrators), {@code {"resize":
-     * {"volume": {"size": N}}}} (grow only); other Trove actions answer 501, unknown ones 400.
+     * {"volume": {"size": N}}}} (grow only) or {@code {"resize": {"flavorRef": id}}}; other Trove actions answer 501, unknown ones 400.
      */
     @POST
     @Path("{instance_id}/action")
@@ -166,7 +166,12 @@ public final class InstancesResource {
             throw ReddwarfException.badRequest("The 'resize' action takes an object with a volume or a flavorRef.");
         }
         if (resize.has("flavorRef")) {
-            throw new ReddwarfException(ErrorCode.NOT_IMPLEMENTED, "Resizing the flavor of an instance is not implemented.");
+            JsonNode flavor = resize.get("flavorRef");
+            if (!(flavor.isTextual() && !flavor.textValue().isEmpty()) && !flavor.isIntegralNumber()) {
+                throw ReddwarfException.badRequest("The flavorRef must be a flavor id.");
+            }
+            instances.resizeFlavor(project, id, flavor.asText());
+            return;
         }
         JsonNode volume = resize.get("volume");
         if (volume == null || !volume.isObject() || volume.get("size") == null) {
