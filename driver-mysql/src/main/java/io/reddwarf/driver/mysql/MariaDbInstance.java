@@ -106,6 +106,7 @@ final class MariaDbInstance implements DatastoreInstance {
     PrepareTimings prepareMeasured(PrepareRequest request) {
         requireNonNull(request, "request is null");
         MySqlIdentifiers.validate(request);
+        request.users().forEach(user -> MySqlIdentifiers.validateUserNameLength(user.name(), engine.maxUserNameLength()));
         if (Files.exists(preparedMarker())) {
             long started = System.nanoTime();
             start();
@@ -121,6 +122,8 @@ final class MariaDbInstance implements DatastoreInstance {
         started = System.nanoTime();
         deleteContents(context.dataDir());
         copyTree(template, context.dataDir());
+        // MySQL derives the server's UUID from it; each instance must get its own.
+        deleteTree(context.dataDir().resolve("auto.cnf"));
         long copyMillis = millisSince(started);
 
         Secret adminPassword = context.secrets().getOrGenerate(ADMIN_SECRET);
@@ -145,6 +148,7 @@ final class MariaDbInstance implements DatastoreInstance {
         }
         sql.append(createDatabasesSql(request.databases()));
         sql.append(createUsersSql(request.users(), secrets));
+        sql.append(engine.lockRootSql(context, secrets));
         client().runAsSocketRoot(sql.toString(), secrets);
         long sqlMillis = millisSince(started);
 
@@ -303,7 +307,7 @@ final class MariaDbInstance implements DatastoreInstance {
             public List<User> list() {
                 String sql = "SELECT u.User, u.Host, IFNULL(d.Db, '') FROM mysql.user u"
                         + " LEFT JOIN mysql.db d ON d.User = u.User AND d.Host = u.Host"
-                        + " WHERE u.is_role = 'N' AND u.User <> '' AND u.User NOT IN ("
+                        + " WHERE " + engine.notARoleCondition() + "u.User <> '' AND u.User NOT IN ("
                         + quotedList(MySqlIdentifiers.reservedUsers()) + ")"
                         + " ORDER BY u.User, u.Host, d.Db;\n";
                 Map<List<String>, List<String>> grants = new LinkedHashMap<>();
@@ -321,6 +325,7 @@ final class MariaDbInstance implements DatastoreInstance {
             @Override
             public void create(List<UserSpec> users) {
                 users.forEach(MySqlIdentifiers::validateUser);
+                users.forEach(user -> MySqlIdentifiers.validateUserNameLength(user.name(), engine.maxUserNameLength()));
                 if (!users.isEmpty()) {
                     List<Secret> secrets = new ArrayList<>();
                     String sql = createUsersSql(users, secrets);
@@ -419,7 +424,7 @@ final class MariaDbInstance implements DatastoreInstance {
             @Override
             public boolean isEnabled() {
                 List<List<String>> rows = admin(
-                        "SELECT COUNT(*) FROM mysql.global_priv WHERE User = 'root' AND Host = '%';\n", List.of());
+                        "SELECT COUNT(*) FROM mysql.user WHERE User = 'root' AND Host = '%';\n", List.of());
                 return !rows.isEmpty() && !"0".equals(rows.get(0).get(0));
             }
 
@@ -541,7 +546,7 @@ final class MariaDbInstance implements DatastoreInstance {
         int maxConnections = Math.max(20, Math.min(1000, ramMb / 8));
         StringBuilder cnf = new StringBuilder()
                 .append("# Written by Reddwarf for instance ").append(context.instanceId()).append('\n')
-                .append("[mariadbd]\n")
+                .append('[').append(engine.serverSection()).append("]\n")
                 .append("datadir=").append(context.dataDir()).append('\n')
                 .append("socket=").append(socket()).append('\n')
                 // Not <daemon>.pid: that one is the supervisor's, and the server rewrites and removes its own.
@@ -556,12 +561,12 @@ final class MariaDbInstance implements DatastoreInstance {
                 .append("max_connections=").append(maxConnections).append('\n')
                 // Probes open and drop connections; they must never get the probing host blocked.
                 .append("max_connect_errors=1000000000\n")
-                // Level 2 logs every probe as an aborted connection; the error log would fill with them.
-                .append("log_warnings=1\n")
                 .append("innodb_buffer_pool_size=").append(bufferPoolMb).append("M\n")
-                .append("innodb_temp_data_file_path=ibtmp1:1M:autoextend\n")
                 .append("innodb_buffer_pool_load_at_startup=OFF\n")
                 .append("innodb_buffer_pool_dump_at_shutdown=OFF\n");
+        for (String setting : engine.serverSettings()) {
+            cnf.append(setting).append('\n');
+        }
         for (String setting : TEMPLATE_SETTINGS) {
             cnf.append(setting.substring(2)).append('\n');
         }
