@@ -466,13 +466,13 @@ final class MariaDbInstance implements DatastoreInstance {
             collations.put(row.get(1).toLowerCase(Locale.ROOT), row.get(0).toLowerCase(Locale.ROOT));
         }
         for (DatabaseSpec database : databases) {
-            Optional<String> characterSet = database.characterSet().map(MariaDbInstance::engineCharsetName);
+            Optional<String> characterSet = database.characterSet().map(cs -> listedName(cs, characterSets::contains));
             if (characterSet.isPresent() && !characterSets.contains(characterSet.get())) {
                 throw new InvalidRequestException("Character set '" + database.characterSet().get()
                         + "' is not supported by the engine.");
             }
             if (database.collation().isPresent()) {
-                String owner = collations.get(engineCharsetName(database.collation().get()));
+                String owner = collations.get(listedName(database.collation().get(), collations::containsKey));
                 if (owner == null) {
                     throw new InvalidRequestException("Collation '" + database.collation().get()
                             + "' is not supported by the engine.");
@@ -485,9 +485,15 @@ final class MariaDbInstance implements DatastoreInstance {
         }
     }
 
-    /** {@code utf8} and {@code utf8_*} as the engine lists them ({@code utf8mb3}, {@code utf8mb3_*}). */
-    private static String engineCharsetName(String name) {
+    /**
+     * The lower-case name as the engine lists it: engines that list {@code utf8mb3} instead of
+     * {@code utf8} still accept {@code utf8} and {@code utf8_*} as aliases.
+     */
+    private static String listedName(String name, java.util.function.Predicate<String> listed) {
         String lower = name.toLowerCase(Locale.ROOT);
+        if (listed.test(lower)) {
+            return lower;
+        }
         if (lower.equals("utf8")) {
             return "utf8mb3";
         }
