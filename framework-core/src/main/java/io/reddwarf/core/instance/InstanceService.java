@@ -1,6 +1,7 @@
 package io.reddwarf.core.instance;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Instances of a project. Every method takes the caller's project and treats another project's
@@ -44,4 +45,35 @@ public interface InstanceService {
         throw new io.reddwarf.core.ReddwarfException(io.reddwarf.core.ErrorCode.NOT_IMPLEMENTED,
                 "Updating an instance is not implemented.");
     }
+
+    /**
+     * Administrators: instances of every project (or of {@code projectId}), oldest first; only
+     * deleted ones, only live ones, or both when {@code deleted} is empty.
+     */
+    List<ManagedInstance> listAll(Optional<Boolean> deleted, Optional<String> projectId);
+
+    /** Administrators: any project's instance, also a deleted one. 404 if there never was one. */
+    ManagedInstance getAny(String instanceId);
+
+    /** Renames the instance; any status. 400 for a name {@link #create} would refuse. */
+    InstanceView rename(String projectId, String instanceId, String name);
+
+    /**
+     * Administrators: ends whatever the instance is doing and sets it to ERROR, so that a stuck
+     * instance can be deleted.
+     */
+    void resetStatus(String projectId, String instanceId);
+
+    /**
+     * Grows the volume to {@code size} GB. 422 unless ACTIVE; 400 unless larger than now; 413 when
+     * the project's volume quota would be exceeded (checked in the transaction that records it).
+     */
+    void resizeVolume(String projectId, String instanceId, int size);
+
+    /**
+     * Moves the instance to another flavor: status RESIZE while the engine's settings are rendered
+     * for the new flavor and the engine restarts, then ACTIVE. 404 for an unknown flavor, 400 for the
+     * current one, 422 unless ACTIVE, 413 when the project's RAM quota would be exceeded.
+     */
+    void resizeFlavor(String projectId, String instanceId, String flavorRef);
 }
