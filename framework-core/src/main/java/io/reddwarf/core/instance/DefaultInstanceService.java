@@ -239,15 +239,6 @@ public final class DefaultInstanceService implements InstanceService {
     }
 
     @Override
-    public InstanceView rename(String projectId, String instanceId, String name) {
-        load(projectId, instanceId);
-        validateName(name);
-        repository.rename(instanceId, name);
-        LOG.info("Instance {} of project {} renamed to {}", instanceId, projectId, name);
-        return view(load(projectId, instanceId));
-    }
-
-    @Override
     public void resetStatus(String projectId, String instanceId) {
         load(projectId, instanceId);
         repository.markFailed(instanceId, RESET_MESSAGE);

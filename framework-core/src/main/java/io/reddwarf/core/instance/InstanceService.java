@@ -55,9 +55,6 @@ public interface InstanceService {
     /** Administrators: any project's instance, also a deleted one. 404 if there never was one. */
     ManagedInstance getAny(String instanceId);
 
-    /** Renames the instance; any status. 400 for a name {@link #create} would refuse. */
-    InstanceView rename(String projectId, String instanceId, String name);
-
     /**
      * Administrators: ends whatever the instance is doing and sets it to ERROR, so that a stuck
      * instance can be deleted.
