@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,9 @@ final class LocalProcessSupervisorTest {
 
         supervisor.stop("sleeper", Duration.ofSeconds(5));
 
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+        // stop() returns once the daemon is dead; the JVM reaps its zombie a moment later.
+        assertThat(ProcessHandle.of(pid).map(p -> p.onExit().orTimeout(5, TimeUnit.SECONDS).join().isAlive()))
+                .isNotEqualTo(Optional.of(true));
         assertThat(home.resolve("run/sleeper.pid")).doesNotExist();
         assertThat(supervisor.alivePid("sleeper")).isEmpty();
     }
