@@ -30,7 +30,7 @@ reddwarf_ensure_packages() {
   DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# What instances need at run time.
-REDDWARF_RUNTIME_PACKAGES=(mariadb-server mariadb-client mariadb-backup)
+# What instances need at run time (libaio1 and libnuma1: the MySQL 8.0 server of the mysql datastore).
+REDDWARF_RUNTIME_PACKAGES=(mariadb-server mariadb-client mariadb-backup libaio1 libnuma1)
 # What the test suite needs in addition: the real OpenStack CLI with the Trove plugin.
 REDDWARF_TEST_PACKAGES=(python3-openstackclient python3-troveclient)

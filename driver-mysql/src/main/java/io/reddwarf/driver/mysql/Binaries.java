@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Finds engine binaries: in the directory named by the system property
- * {@value #BIN_DIR_PROPERTY} if set, otherwise on {@code PATH}, then in {@code /usr/sbin} and
+ * Finds engine binaries: in the directory named by the engine's system property (e.g.
+ * {@value #BIN_DIR_PROPERTY}) if set, otherwise on {@code PATH}, then in {@code /usr/sbin} and
  * {@code /usr/bin}.
  */
 final class Binaries {
@@ -21,8 +21,12 @@ final class Binaries {
     }
 
     static Binaries fromEnvironment() {
+        return fromEnvironment(BIN_DIR_PROPERTY);
+    }
+
+    static Binaries fromEnvironment(String binDirProperty) {
         List<Path> dirs = new ArrayList<>();
-        String override = System.getProperty(BIN_DIR_PROPERTY);
+        String override = System.getProperty(binDirProperty);
         if (override != null && !override.isBlank()) {
             dirs.add(Path.of(override));
         } else {

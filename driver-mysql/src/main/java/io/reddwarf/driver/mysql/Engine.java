@@ -1,6 +1,8 @@
 package io.reddwarf.driver.mysql;
 
 import io.reddwarf.spi.DatastoreVersion;
+import io.reddwarf.spi.InstanceContext;
+import io.reddwarf.spi.Secret;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -31,4 +33,25 @@ interface Engine {
 
     /** SQL run while bootstrapping the template: no anonymous accounts, no test database, root only on the socket. */
     String secureSql();
+
+    /** The system property naming the directory of this engine's binaries. */
+    String binDirProperty();
+
+    /** The option group of the server configuration file, e.g. {@code "mariadbd"}. */
+    String serverSection();
+
+    /** Server settings specific to this engine, one {@code name=value} line each. */
+    List<String> serverSettings();
+
+    /** The longest user name the engine accepts. */
+    int maxUserNameLength();
+
+    /** The condition (ending in {@code AND}) that keeps roles out of a query on {@code mysql.user u}. */
+    String notARoleCondition();
+
+    /**
+     * SQL run last in {@code prepare}, as the superuser on the socket, that leaves the superuser
+     * reachable by the control plane only; secrets it uses are added to {@code secrets}.
+     */
+    String lockRootSql(InstanceContext context, List<Secret> secrets);
 }

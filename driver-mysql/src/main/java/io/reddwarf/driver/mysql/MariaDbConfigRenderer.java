@@ -55,7 +55,7 @@ public final class MariaDbConfigRenderer implements ConfigRenderer {
 
     /** The renderer for MariaDB over the binaries installed on this host. */
     public MariaDbConfigRenderer() {
-        this(new MariaDbEngine(), Binaries.fromEnvironment());
+        this(new MariaDbEngine(), Binaries.fromEnvironment(new MariaDbEngine().binDirProperty()));
     }
 
     MariaDbConfigRenderer(Engine engine, Binaries binaries) {
@@ -219,7 +219,7 @@ public final class MariaDbConfigRenderer implements ConfigRenderer {
 
         StringBuilder cnf = new StringBuilder()
                 .append("# Written by Reddwarf for instance ").append(context.instanceId()).append('\n')
-                .append("[mariadbd]\n")
+                .append('[').append(engine.serverSection()).append("]\n")
                 .append("datadir=").append(context.dataDir()).append('\n')
                 .append("socket=").append(MariaDbInstance.socketOf(context)).append('\n')
                 // Not <daemon>.pid: that one is the supervisor's, and the server rewrites and removes its own.
@@ -231,11 +231,11 @@ public final class MariaDbConfigRenderer implements ConfigRenderer {
                 .append("skip-name-resolve\n")
                 // Probes open and drop connections; they must never get the probing host blocked.
                 .append("max_connect_errors=1000000000\n")
-                // Level 2 logs every probe as an aborted connection; the error log would fill with them.
-                .append("log_warnings=1\n")
-                .append("innodb_temp_data_file_path=ibtmp1:1M:autoextend\n")
                 .append("innodb_buffer_pool_load_at_startup=OFF\n")
                 .append("innodb_buffer_pool_dump_at_shutdown=OFF\n");
+        for (String setting : engine.serverSettings()) {
+            cnf.append(setting).append('\n');
+        }
         for (String setting : MariaDbInstance.TEMPLATE_SETTINGS) {
             cnf.append(setting.substring(2)).append('\n');
         }

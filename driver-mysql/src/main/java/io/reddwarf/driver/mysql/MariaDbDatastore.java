@@ -1,117 +1,31 @@
 package io.reddwarf.driver.mysql;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-import static java.util.Objects.requireNonNull;
-
 import io.reddwarf.spi.Capability;
-import io.reddwarf.spi.Datastore;
-import io.reddwarf.spi.DatastoreInstance;
-import io.reddwarf.spi.DatastoreVersion;
-import io.reddwarf.spi.InstanceContext;
-import io.reddwarf.spi.PrepareRequest;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
+import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@code "mariadb"} datastore: MariaDB run from the host's installed binaries
- * ({@code mariadbd}, {@code mariadb}, {@code mariadb-install-db}), found as described for the
- * system property {@code reddwarf.mariadb.bin-dir}: that directory if set, otherwise {@code PATH},
+ * ({@code mariadbd}, {@code mariadb}, {@code mariadb-install-db}), found in the directory named by
+ * the system property {@code reddwarf.mariadb.bin-dir} if set, otherwise on {@code PATH}, in
  * {@code /usr/sbin} and {@code /usr/bin}.
  */
-public final class MariaDbDatastore implements Datastore {
-    private static final Logger LOG = LoggerFactory.getLogger(MariaDbDatastore.class);
-    private static final Set<Capability> CAPABILITIES = Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT,
-            Capability.CONFIGURATION);
-
-    private final Engine engine;
-    private final Binaries binaries;
-    private final Object versionsLock = new Object();
-    private List<DatastoreVersion> versions;
+public final class MariaDbDatastore extends MySqlFamilyDatastore {
 
     /** The datastore over the binaries installed on this host. */
     public MariaDbDatastore() {
-        this(new MariaDbEngine(), Binaries.fromEnvironment());
+        this(new MariaDbEngine(), Binaries.fromEnvironment(new MariaDbEngine().binDirProperty()));
     }
 
     MariaDbDatastore(Engine engine, Binaries binaries) {
-        this.engine = requireNonNull(engine, "engine is null");
-        this.binaries = requireNonNull(binaries, "binaries is null");
+        super(engine, binaries);
     }
 
-    @Override
-    public String type() {
-        return engine.type();
-    }
-
-    /** The installed server's version, detected once with {@code mariadbd --version}. */
-    @Override
-    public List<DatastoreVersion> versions() {
-        synchronized (versionsLock) {
-            if (versions == null) {
-                versions = detectVersions();
-            }
-            return versions;
-        }
-    }
-
+    /** The family's capabilities and {@link Capability#CONFIGURATION}: {@link MariaDbConfigRenderer} has its rules. */
     @Override
     public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    /** Applies the rules of {@link MySqlIdentifiers}. */
-    @Override
-    public void validate(PrepareRequest request) {
-        MySqlIdentifiers.validate(requireNonNull(request, "request is null"));
-    }
-
-    @Override
-    public DatastoreInstance open(InstanceContext context) {
-        requireNonNull(context, "context is null");
-        boolean known = versions().stream().anyMatch(v -> v.name().equals(context.version().name()));
-        if (!known) {
-            throw new IllegalArgumentException("version " + context.version().name()
-                    + " of datastore " + type() + " is not installed on this host");
-        }
-        return new MariaDbInstance(engine, binaries, context);
-    }
-
-    private List<DatastoreVersion> detectVersions() {
-        Optional<Path> server = binaries.find(engine.serverBinary());
-        if (server.isEmpty()) {
-            LOG.info("No '{}' binary found; the '{}' datastore has no versions on this host.", engine.serverBinary(), type());
-            return List.of();
-        }
-        try {
-            Process process = new ProcessBuilder(server.get().toString(), "--version").redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            String output;
-            try (InputStream in = process.getInputStream()) {
-                output = new String(in.readAllBytes(), UTF_8);
-            }
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-            Optional<DatastoreVersion> version = engine.parseVersion(output);
-            if (version.isEmpty()) {
-                LOG.warn("Could not recognise the version reported by {}: {}", server.get(), output.strip());
-                return List.of();
-            }
-            LOG.info("Found {} {} at {}", type(), version.get().engineVersion(), server.get());
-            return List.of(version.get());
-        } catch (IOException e) {
-            LOG.warn("Could not run {} --version: {}", server.get(), e.toString());
-            return List.of();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return List.of();
-        }
+        Set<Capability> capabilities = EnumSet.copyOf(super.capabilities());
+        capabilities.add(Capability.CONFIGURATION);
+        return Set.copyOf(capabilities);
     }
 }

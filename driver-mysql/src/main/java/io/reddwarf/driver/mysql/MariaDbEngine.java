@@ -1,6 +1,8 @@
 package io.reddwarf.driver.mysql;
 
 import io.reddwarf.spi.DatastoreVersion;
+import io.reddwarf.spi.InstanceContext;
+import io.reddwarf.spi.Secret;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,5 +65,37 @@ final class MariaDbEngine implements Engine {
                 DELETE FROM mysql.db WHERE Db = 'test' OR Db LIKE 'test\\\\_%';
                 DROP DATABASE IF EXISTS test;
                 """;
+    }
+
+    @Override
+    public String binDirProperty() {
+        return "reddwarf.mariadb.bin-dir";
+    }
+
+    @Override
+    public String serverSection() {
+        return "mariadbd";
+    }
+
+    @Override
+    public List<String> serverSettings() {
+        // Level 2 logs every probe as an aborted connection; the error log would fill with them.
+        return List.of("log_warnings=1", "innodb_temp_data_file_path=ibtmp1:1M:autoextend");
+    }
+
+    @Override
+    public int maxUserNameLength() {
+        return 80;
+    }
+
+    @Override
+    public String notARoleCondition() {
+        return "u.is_role = 'N' AND ";
+    }
+
+    /** Nothing: the template's root already authenticates through unix_socket only. */
+    @Override
+    public String lockRootSql(InstanceContext context, List<Secret> secrets) {
+        return "";
     }
 }

@@ -103,6 +103,7 @@ final class MariaDbInstance implements DatastoreInstance {
     PrepareTimings prepareMeasured(PrepareRequest request) {
         requireNonNull(request, "request is null");
         MySqlIdentifiers.validate(request);
+        request.users().forEach(user -> MySqlIdentifiers.validateUserNameLength(user.name(), engine.maxUserNameLength()));
         if (Files.exists(preparedMarker())) {
             long started = System.nanoTime();
             start();
@@ -118,6 +119,8 @@ final class MariaDbInstance implements DatastoreInstance {
         started = System.nanoTime();
         deleteContents(context.dataDir());
         copyTree(template, context.dataDir());
+        // MySQL derives the server's UUID from it; each instance must get its own.
+        deleteTree(context.dataDir().resolve("auto.cnf"));
         long copyMillis = millisSince(started);
 
         Secret adminPassword = context.secrets().getOrGenerate(ADMIN_SECRET);
@@ -142,6 +145,7 @@ final class MariaDbInstance implements DatastoreInstance {
         }
         sql.append(createDatabasesSql(request.databases()));
         sql.append(createUsersSql(request.users(), secrets));
+        sql.append(engine.lockRootSql(context, secrets));
         client().runAsSocketRoot(sql.toString(), secrets);
         long sqlMillis = millisSince(started);
 
@@ -290,7 +294,7 @@ final class MariaDbInstance implements DatastoreInstance {
             public List<User> list() {
                 String sql = "SELECT u.User, u.Host, IFNULL(d.Db, '') FROM mysql.user u"
                         + " LEFT JOIN mysql.db d ON d.User = u.User AND d.Host = u.Host"
-                        + " WHERE u.is_role = 'N' AND u.User <> '' AND u.User NOT IN ("
+                        + " WHERE " + engine.notARoleCondition() + "u.User <> '' AND u.User NOT IN ("
                         + quotedList(MySqlIdentifiers.reservedUsers()) + ")"
                         + " ORDER BY u.User, u.Host, d.Db;\n";
                 Map<List<String>, List<String>> grants = new LinkedHashMap<>();
@@ -308,6 +312,7 @@ final class MariaDbInstance implements DatastoreInstance {
             @Override
             public void create(List<UserSpec> users) {
                 users.forEach(MySqlIdentifiers::validateUser);
+                users.forEach(user -> MySqlIdentifiers.validateUserNameLength(user.name(), engine.maxUserNameLength()));
                 if (!users.isEmpty()) {
                     List<Secret> secrets = new ArrayList<>();
                     String sql = createUsersSql(users, secrets);
@@ -332,7 +337,7 @@ final class MariaDbInstance implements DatastoreInstance {
             @Override
             public boolean isEnabled() {
                 List<List<String>> rows = admin(
-                        "SELECT COUNT(*) FROM mysql.global_priv WHERE User = 'root' AND Host = '%';\n", List.of());
+                        "SELECT COUNT(*) FROM mysql.user WHERE User = 'root' AND Host = '%';\n", List.of());
                 return !rows.isEmpty() && !"0".equals(rows.get(0).get(0));
             }
 

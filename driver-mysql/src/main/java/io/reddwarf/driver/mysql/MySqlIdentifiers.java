@@ -98,6 +98,13 @@ public final class MySqlIdentifiers {
         }
     }
 
+    /** @throws InvalidRequestException if {@code name} is longer than an engine's {@code max} */
+    public static void validateUserNameLength(String name, int max) {
+        if (name.length() > max) {
+            throw new InvalidRequestException("User name '" + name + "' is too long: use at most " + max + " characters.");
+        }
+    }
+
     /** @throws InvalidRequestException if {@code host} is not an acceptable host pattern */
     public static void validateHost(String host) {
         if (host == null || !HOST.matcher(host).matches()) {

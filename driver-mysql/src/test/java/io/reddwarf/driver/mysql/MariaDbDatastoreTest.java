@@ -22,13 +22,6 @@ final class MariaDbDatastoreTest {
     private final MariaDbDatastore datastore = new MariaDbDatastore();
 
     @Test
-    void isFoundByServiceLoader() {
-        assertThat(ServiceLoader.load(Datastore.class).stream().map(ServiceLoader.Provider::type))
-                .contains(MariaDbDatastore.class);
-        assertThat(datastore.type()).isEqualTo("mariadb");
-    }
-
-    @Test
     void reportsTheInstalledVersion() {
         DatastoreVersion version = MariaDbFixture.requireServer(datastore);
 
@@ -57,12 +50,6 @@ final class MariaDbDatastoreTest {
         } finally {
             MariaDbInstance.deleteTree(context.homeDir());
         }
-    }
-
-    @Test
-    void claimsDatabasesUsersAndRoot() {
-        assertThat(datastore.capabilities()).containsExactlyInAnyOrder(Capability.DATABASES, Capability.USERS, Capability.ROOT,
-                Capability.CONFIGURATION);
     }
 
     @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Stopping, crashing, destroying and timing instances; each test has its own instance. */
+/** Restarting an interrupted prepare and timing provisioning; the lifecycle itself is covered by {@link MariaDbTckTest}. */
 final class MariaDbLifecycleTest {
     private static final Logger LOG = LoggerFactory.getLogger(MariaDbLifecycleTest.class);
 
@@ -31,58 +31,6 @@ final class MariaDbLifecycleTest {
             MariaDbFixture.killAll(context.homeDir());
             MariaDbInstance.deleteTree(context.homeDir());
         }
-    }
-
-    @Test
-    void stoppedInstanceIsShutDownAndStartsAgain() {
-        MariaDbInstance instance = prepared();
-
-        instance.stop();
-        instance.stop();
-
-        assertThat(instance.status()).isEqualTo(HealthStatus.SHUTDOWN);
-        instance.start();
-        assertThat(instance.status()).isEqualTo(HealthStatus.RUNNING);
-    }
-
-    @Test
-    void killedServerIsCrashedUntilStartedAgain() {
-        LocalInstanceContext context = newContext();
-        MariaDbInstance instance = open(context);
-        instance.prepare(PrepareRequest.empty());
-        long pid = context.processes().alivePid(MariaDbInstance.DAEMON).orElseThrow();
-
-        ProcessHandle handle = ProcessHandle.of(pid).orElseThrow();
-        handle.destroyForcibly();
-        handle.onExit().join();
-
-        assertThat(instance.status()).isEqualTo(HealthStatus.CRASHED);
-        instance.start();
-        assertThat(instance.status()).isEqualTo(HealthStatus.RUNNING);
-    }
-
-    @Test
-    void destroyLeavesNoProcessAndNoDirectory() {
-        LocalInstanceContext context = newContext();
-        MariaDbInstance instance = open(context);
-        instance.prepare(PrepareRequest.empty());
-
-        instance.destroy();
-
-        assertThat(LocalProcessSupervisor.findProcessesReferencing(context.homeDir())).isEmpty();
-        assertThat(context.homeDir()).doesNotExist();
-        instance.destroy();
-        assertThat(instance.status()).isEqualTo(HealthStatus.SHUTDOWN);
-    }
-
-    @Test
-    void destroyOfAHalfPreparedInstanceWorks() {
-        LocalInstanceContext context = newContext();
-        MariaDbInstance instance = open(context);
-
-        instance.destroy();
-
-        assertThat(context.homeDir()).doesNotExist();
     }
 
     @Test

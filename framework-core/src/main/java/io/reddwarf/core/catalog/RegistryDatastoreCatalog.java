@@ -14,13 +14,16 @@ import java.util.UUID;
 /** The datastore catalog over the driver registry: drivers whose engine is installed, with their versions. */
 public final class RegistryDatastoreCatalog implements DatastoreCatalog {
     private final List<DatastoreInfo> datastores;
+    private final List<String> withoutEngine;
 
     public RegistryDatastoreCatalog(DriverRegistry registry) {
         requireNonNull(registry, "registry is null");
         List<DatastoreInfo> all = new ArrayList<>();
+        List<String> noEngine = new ArrayList<>();
         for (String type : registry.types()) {
             List<DatastoreVersion> found = registry.versions(type);
             if (found.isEmpty()) {
+                noEngine.add(type);
                 continue;
             }
             String dsId = datastoreId(type);
@@ -32,6 +35,7 @@ public final class RegistryDatastoreCatalog implements DatastoreCatalog {
         }
         all.sort(Comparator.comparing(DatastoreInfo::name));
         this.datastores = List.copyOf(all);
+        this.withoutEngine = List.copyOf(noEngine);
     }
 
     /** The stable id of a datastore type. */
@@ -55,7 +59,9 @@ public final class RegistryDatastoreCatalog implements DatastoreCatalog {
         return datastores.stream()
                 .filter(d -> d.name().equals(nameOrId) || d.id().equals(nameOrId))
                 .findFirst()
-                .orElseThrow(() -> ReddwarfException.notFound("Datastore '" + nameOrId + "' cannot be found."));
+                .orElseThrow(() -> ReddwarfException.notFound(withoutEngine.contains(nameOrId)
+                        ? "Datastore '" + nameOrId + "' cannot be found: its driver is installed but its engine is not."
+                        : "Datastore '" + nameOrId + "' cannot be found."));
     }
 
     @Override

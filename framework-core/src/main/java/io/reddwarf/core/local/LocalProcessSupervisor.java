@@ -280,7 +280,7 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
     }
 
     private boolean isOwnedAndAlive(long pid) {
-        for (int attempt = 0; attempt < 5 && isRunning(pid); attempt++) {
+        for (int attempt = 0; attempt < 200 && isRunning(pid); attempt++) {
             String commandLine = commandLine(pid);
             if (!commandLine.isEmpty()) {
                 return commandLine.contains(ownerDir.toString());

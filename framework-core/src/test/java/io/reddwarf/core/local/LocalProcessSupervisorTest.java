@@ -63,6 +63,7 @@ final class LocalProcessSupervisorTest {
     @Test
     void stopTerminatesTheDaemonAndRemovesItsPidFile() {
         long pid = supervisor.spawn(sleeper());
+        awaitAlive("sleeper");
 
         supervisor.stop("sleeper", Duration.ofSeconds(5));
 

@@ -1,0 +1,525 @@
+package io.reddwarf.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.reddwarf.spi.BackupStrategy;
+import io.reddwarf.spi.Capability;
+import io.reddwarf.spi.ConfigRenderer;
+import io.reddwarf.spi.DatabaseSpec;
+import io.reddwarf.spi.Datastore;
+import io.reddwarf.spi.DatastoreInstance;
+import io.reddwarf.spi.DatastoreVersion;
+import io.reddwarf.spi.Endpoint;
+import io.reddwarf.spi.Flavor;
+import io.reddwarf.spi.HealthStatus;
+import io.reddwarf.spi.NotSupportedException;
+import io.reddwarf.spi.PrepareRequest;
+import io.reddwarf.spi.ReplicationStrategy;
+import io.reddwarf.spi.Secret;
+import io.reddwarf.spi.UserAdmin.User;
+import io.reddwarf.spi.UserSpec;
+import io.reddwarf.tck.EngineClient.Login;
+import io.reddwarf.tck.EngineClient.Session;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The driver TCK. A driver's test class extends it and fills in the hooks:
+ *
+ * <pre>{@code
+ * final class ExampleDatastoreTckTest extends DatastoreTck {
+ *     protected Datastore datastore() { return new ExampleDatastore(); }
+ *     protected Set<Capability> claimedCapabilities() { return EnumSet.of(Capability.DATABASES); }
+ *     protected String engineRequirement() { return "mariadbd (Debian package mariadb-server)"; }
+ *     protected EngineClient engineClient() { return new ExampleClient(); }
+ * }
+ * }</pre>
+ *
+ * <p>The TCK checks that the claimed capabilities are exactly the driver's, that
+ * {@link ServiceLoader} finds the driver (also next to a broken provider entry), runs the whole
+ * lifecycle against a real engine, exercises every claimed admin operation and asserts the exact
+ * {@link NotSupportedException#message} of every unclaimed one. Failures name the operation, e.g.
+ * {@code prepare() failed for datastore 'mariadb': …}.
+ *
+ * <p>When the driver offers no version (its engine is not installed), the engine tests are aborted
+ * with a message naming {@link #engineRequirement()}, or fail if {@link #requireEngine()} says the
+ * engine must be there. Instances live below {@link #scratchDir()}; one instance serves the
+ * lifecycle section and one the admin section, and all are destroyed after the class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("tck")
+public abstract class DatastoreTck {
+    private static final String DATABASE = "tck_shop";
+    private static final Login USER = new Login("tck_alice", new Secret("Tck-al1ce-pw"));
+    private static final Login OTHER_USER = new Login("tck_bob", new Secret("Tck-b0b-pw"));
+    private static final Duration CRASH_WAIT = Duration.ofSeconds(10);
+
+    private final List<TckInstanceContext> contexts = new ArrayList<>();
+    private Datastore datastore;
+    private Prepared admin;
+
+    /** The driver under test; called once per test class. */
+    protected abstract Datastore datastore();
+
+    /** The capabilities the driver claims; must equal {@link Datastore#capabilities()}. */
+    protected abstract Set<Capability> claimedCapabilities();
+
+    /**
+     * What must be installed for the driver to offer a version, named in the abort message, e.g.
+     * {@code "mariadbd (Debian package mariadb-server)"}.
+     */
+    protected abstract String engineRequirement();
+
+    /** Reads and writes data through the engine's own client; see {@link EngineClient}. */
+    protected abstract EngineClient engineClient();
+
+    /**
+     * Whether a missing engine fails the suite instead of aborting it. Drivers shipped with
+     * Reddwarf return {@code true}, so that their CI cannot pass by skipping; a third party whose
+     * machine may lack the engine keeps the default {@code false}.
+     */
+    protected boolean requireEngine() {
+        return false;
+    }
+
+    /** The version to test, by name; empty (the default) tests the first one the driver offers. */
+    protected Optional<String> versionName() {
+        return Optional.empty();
+    }
+
+    /**
+     * Where instance homes and version templates are created: {@code target/tck} by default. Keep it
+     * short: unix socket paths below it must fit in 107 bytes.
+     */
+    protected Path scratchDir() {
+        return Path.of("target", "tck").toAbsolutePath();
+    }
+
+    /** The ports instances may listen on; 36000-36999 by default. */
+    protected PortRange ports() {
+        return new PortRange(36000, 36999);
+    }
+
+    /** The flavor instances are prepared with. */
+    protected Flavor flavor() {
+        return new Flavor("tck", "tck.small", 512, 1, 1);
+    }
+
+    // ---------------------------------------------------------------- without an engine
+
+    @Test
+    void claimedCapabilitiesAreExactlyTheDriversCapabilities() {
+        assertThat(call("capabilities()", driver()::capabilities))
+                .as("capabilities() of datastore '%s' must equal what its TCK class claims", type())
+                .containsExactlyInAnyOrderElementsOf(claimedCapabilities());
+    }
+
+    @Test
+    void typeIsALowercaseIdentifier() {
+        assertThat(type()).as("type()").matches("[a-z][a-z0-9-]{0,31}");
+    }
+
+    @Test
+    void serviceLoaderFindsExactlyOneProviderOfTheType() {
+        List<Datastore> found = load(ServiceLoader.load(Datastore.class, driver().getClass().getClassLoader()).iterator(),
+                new ArrayList<>());
+
+        assertThat(found.stream().filter(d -> type().equals(d.type())).map(d -> d.getClass().getName()))
+                .as("providers of datastore type '%s' in META-INF/services/%s", type(), Datastore.class.getName())
+                .containsExactly(driver().getClass().getName());
+    }
+
+    @Test
+    void aBrokenProviderEntryDoesNotStopLoadingTheDriver(@TempDir Path classes) throws IOException {
+        Path services = classes.resolve("META-INF/services");
+        Files.createDirectories(services);
+        Files.writeString(services.resolve(Datastore.class.getName()), "io.reddwarf.tck.NoSuchDriver\n", StandardCharsets.UTF_8);
+        ClassLoader parent = driver().getClass().getClassLoader();
+        List<Throwable> errors = new ArrayList<>();
+        List<Datastore> found;
+        try (URLClassLoader loader = new OwnResourcesFirst(classes.toUri().toURL(), parent)) {
+            found = load(ServiceLoader.load(Datastore.class, loader).iterator(), errors);
+        }
+
+        assertThat(errors).as("the broken entry is reported").isNotEmpty();
+        assertThat(found.stream().filter(d -> type().equals(d.type())))
+                .as("providers of datastore type '%s' next to a broken provider entry", type())
+                .hasSize(1);
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Lifecycle
+    void lifecycleRunsForRealAndDataSurvivesRestarts() {
+        Prepared prepared = prepare("lifecycle");
+        DatastoreInstance instance = prepared.instance();
+        TckInstanceContext context = prepared.context();
+        assertThat(call("type()", instance::type)).as("type() of an instance").isEqualTo(type());
+        assertThat(call("endpoint()", instance::endpoint)).as("endpoint()")
+                .isEqualTo(new Endpoint(context.bindAddress(), context.port()));
+        expectStatus(instance, HealthStatus.RUNNING, "prepare()");
+        Session session = adminSession(prepared);
+        call("writing through the engine client after prepare()", () -> engineClient().put(session, "k1", "before-stop"));
+
+        call("stop()", instance::stop);
+        expectStatus(instance, HealthStatus.SHUTDOWN, "stop()");
+        call("stop() of a stopped instance", instance::stop);
+        expectStatus(instance, HealthStatus.SHUTDOWN, "a second stop()");
+
+        call("start()", instance::start);
+        expectStatus(instance, HealthStatus.RUNNING, "start()");
+        call("start() of a running instance", instance::start);
+        expectValue(session, "k1", "before-stop", "stop() and start()");
+
+        call("writing through the engine client", () -> engineClient().put(session, "k2", "before-restart"));
+        call("restart()", instance::restart);
+        expectStatus(instance, HealthStatus.RUNNING, "restart()");
+        expectValue(session, "k2", "before-restart", "restart()");
+
+        killEngine(context);
+        expectStatus(instance, HealthStatus.CRASHED, "its engine was killed");
+        call("start() after a crash", instance::start);
+        expectStatus(instance, HealthStatus.RUNNING, "start() after a crash");
+
+        call("prepare() of a prepared instance", () -> instance.prepare(request()));
+        expectStatus(instance, HealthStatus.RUNNING, "prepare() of a prepared instance");
+        expectValue(session, "k2", "before-restart", "prepare() of a prepared instance");
+
+        call("destroy()", instance::destroy);
+        assertThat(TckInstanceContext.processesReferencing(context.homeDir()))
+                .as("processes referencing %s after destroy()", context.homeDir()).isEmpty();
+        assertThat(context.homeDir()).as("instance home after destroy()").doesNotExist();
+        call("destroy() of a destroyed instance", instance::destroy);
+        assertThat(call("status() of a destroyed instance", instance::status))
+                .as("status() of a destroyed instance").isNotEqualTo(HealthStatus.RUNNING);
+    }
+
+    @Lifecycle
+    void destroyOfAnUnpreparedInstanceRemovesItsHome() {
+        TckInstanceContext context = newContext("unprepared");
+        DatastoreInstance instance = call("open()", () -> driver().open(context));
+
+        call("destroy() of an unprepared instance", instance::destroy);
+
+        assertThat(context.homeDir()).as("instance home after destroy()").doesNotExist();
+        assertThat(call("status() of a destroyed instance", instance::status))
+                .as("status() of a destroyed instance").isNotEqualTo(HealthStatus.RUNNING);
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    @Admin
+    void databasesAreListedCreatedAndDropped() {
+        if (!claims(Capability.DATABASES)) {
+            expectNotSupported("databases", () -> adminInstance().instance().databases());
+            return;
+        }
+        DatastoreInstance instance = adminInstance().instance();
+        assertThat(names(call("databases().list()", () -> instance.databases().list())))
+                .as("databases().list() after prepare()").containsExactly(DATABASE);
+
+        call("databases().create()", () -> instance.databases().create(List.of(DatabaseSpec.named("tck_extra"))));
+        assertThat(names(call("databases().list()", () -> instance.databases().list())))
+                .as("databases().list() after databases().create()").containsExactly("tck_extra", DATABASE);
+        call("databases().create() of an existing database",
+                () -> instance.databases().create(List.of(DatabaseSpec.named("tck_extra"))));
+
+        call("databases().drop()", () -> instance.databases().drop("tck_extra"));
+        call("databases().drop() of a dropped database", () -> instance.databases().drop("tck_extra"));
+        assertThat(names(call("databases().list()", () -> instance.databases().list())))
+                .as("databases().list() after databases().drop()").containsExactly(DATABASE);
+    }
+
+    @Admin
+    void usersAreListedCreatedGrantedAndDropped() {
+        if (!claims(Capability.USERS)) {
+            expectNotSupported("users", () -> adminInstance().instance().users());
+            return;
+        }
+        Prepared prepared = adminInstance();
+        DatastoreInstance instance = prepared.instance();
+        List<String> grants = claims(Capability.DATABASES) ? List.of(DATABASE) : List.of();
+        assertThat(call("users().list()", () -> instance.users().list()))
+                .as("users().list() after prepare()").containsExactly(new User(USER.user(), "%", grants));
+        assertThat(engineClient().canLogIn(session(prepared, Optional.of(USER))))
+                .as("the user created by prepare() can log in").isTrue();
+
+        call("users().create()", () -> instance.users().create(
+                List.of(new UserSpec(OTHER_USER.user(), "%", OTHER_USER.password(), grants))));
+        assertThat(call("users().list()", () -> instance.users().list()))
+                .as("users().list() after users().create()")
+                .containsExactly(new User(USER.user(), "%", grants), new User(OTHER_USER.user(), "%", grants));
+        Session other = session(prepared, Optional.of(OTHER_USER));
+        assertThat(engineClient().canLogIn(other)).as("a user created by users().create() can log in").isTrue();
+        if (claims(Capability.DATABASES)) {
+            call("writing as a user granted a database", () -> engineClient().put(other, "granted", "yes"));
+            expectValue(other, "granted", "yes", "a write by a user granted the database");
+        }
+
+        call("users().drop()", () -> instance.users().drop(OTHER_USER.user(), "%"));
+        call("users().drop() of a dropped user", () -> instance.users().drop(OTHER_USER.user(), "%"));
+        assertThat(call("users().list()", () -> instance.users().list()))
+                .as("users().list() after users().drop()").containsExactly(new User(USER.user(), "%", grants));
+        assertThat(engineClient().canLogIn(other)).as("a dropped user can log in").isFalse();
+    }
+
+    @Admin
+    void rootIsEnabledAndDisabled() {
+        if (!claims(Capability.ROOT)) {
+            expectNotSupported("root", () -> adminInstance().instance().root());
+            return;
+        }
+        Prepared prepared = adminInstance();
+        DatastoreInstance instance = prepared.instance();
+        assertThat(call("root().isEnabled()", () -> instance.root().isEnabled())).as("root().isEnabled() after prepare()").isFalse();
+
+        Secret given = new Secret("Tck-r00t-pw");
+        assertThat(call("root().enable()", () -> instance.root().enable(Optional.of(given))))
+                .as("root().enable(password)").isEqualTo(given);
+        assertThat(call("root().isEnabled()", () -> instance.root().isEnabled())).as("root().isEnabled() after enable()").isTrue();
+        Session root = session(prepared, Optional.of(new Login("root", given)));
+        assertThat(engineClient().canLogIn(root)).as("root can log in over the network after root().enable()").isTrue();
+
+        call("root().disable()", () -> instance.root().disable());
+        assertThat(call("root().isEnabled()", () -> instance.root().isEnabled())).as("root().isEnabled() after disable()").isFalse();
+        assertThat(engineClient().canLogIn(root)).as("root can log in over the network after root().disable()").isFalse();
+
+        Secret generated = call("root().enable() without a password", () -> instance.root().enable(Optional.empty()));
+        assertThat(generated.value()).as("a generated root password").hasSizeGreaterThanOrEqualTo(16);
+        assertThat(engineClient().canLogIn(session(prepared, Optional.of(new Login("root", generated)))))
+                .as("root can log in with the generated password").isTrue();
+        call("root().disable()", () -> instance.root().disable());
+    }
+
+    // ---------------------------------------------------------------- sections not written yet
+
+    @Backup
+    void backupSection() {
+        if (claims(Capability.BACKUP)) {
+            fail("TCK section backup is not implemented yet");
+        }
+        for (DatastoreVersion version : driver().versions()) {
+            assertThat(load(ServiceLoader.load(BackupStrategy.class, driver().getClass().getClassLoader()).iterator(), new ArrayList<>())
+                    .stream().filter(s -> s.supports(type(), version)).map(BackupStrategy::name))
+                    .as("backup strategies for '%s' %s, which does not claim BACKUP", type(), version.name()).isEmpty();
+        }
+    }
+
+    @Configuration
+    void configurationSection() {
+        if (claims(Capability.CONFIGURATION)) {
+            fail("TCK section configuration is not implemented yet");
+        }
+        assertThat(load(ServiceLoader.load(ConfigRenderer.class, driver().getClass().getClassLoader()).iterator(), new ArrayList<>())
+                .stream().filter(r -> type().equals(r.datastoreType())).map(r -> r.getClass().getName()))
+                .as("configuration renderers for '%s', which does not claim CONFIGURATION", type()).isEmpty();
+    }
+
+    @Replication
+    void replicationSection() {
+        if (claims(Capability.REPLICATION)) {
+            fail("TCK section replication is not implemented yet");
+        }
+        for (DatastoreVersion version : driver().versions()) {
+            assertThat(load(ServiceLoader.load(ReplicationStrategy.class, driver().getClass().getClassLoader()).iterator(), new ArrayList<>())
+                    .stream().filter(s -> s.supports(type(), version)).map(ReplicationStrategy::name))
+                    .as("replication strategies for '%s' %s, which does not claim REPLICATION", type(), version.name()).isEmpty();
+        }
+    }
+
+    @AfterAll
+    void destroyInstances() {
+        for (TckInstanceContext context : contexts) {
+            TckInstanceContext.killProcessesReferencing(context.homeDir());
+            TckInstanceContext.deleteTree(context.homeDir());
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** A prepared instance and its context. */
+    private record Prepared(TckInstanceContext context, DatastoreInstance instance) {}
+
+    private Datastore driver() {
+        if (datastore == null) {
+            datastore = datastore();
+        }
+        return datastore;
+    }
+
+    private String type() {
+        return driver().type();
+    }
+
+    private boolean claims(Capability capability) {
+        return claimedCapabilities().contains(capability);
+    }
+
+    private DatastoreVersion version() {
+        List<DatastoreVersion> offered = call("versions()", driver()::versions);
+        Optional<DatastoreVersion> chosen = versionName()
+                .map(name -> offered.stream().filter(v -> v.name().equals(name)).findFirst())
+                .orElseGet(() -> offered.stream().findFirst());
+        if (chosen.isEmpty()) {
+            String message = "The '" + type() + "' datastore offers no version"
+                    + versionName().map(name -> " " + name).orElse("") + " on this host: " + engineRequirement()
+                    + " is missing.";
+            if (requireEngine()) {
+                fail(message + " This driver's build requires the engine.");
+            }
+            Assumptions.abort(message);
+        }
+        return chosen.get();
+    }
+
+    private TckInstanceContext newContext(String purpose) {
+        DatastoreVersion version = version();
+        String id = UUID.randomUUID().toString();
+        TckInstanceContext context = TckInstanceContext.create(id, version, flavor(),
+                scratchDir().resolve(purpose.charAt(0) + id.substring(0, 7)),
+                scratchDir().resolve("templates").resolve(type() + "-" + version.name()), "127.0.0.1", ports().freePort());
+        contexts.add(context);
+        return context;
+    }
+
+    private Prepared prepare(String purpose) {
+        TckInstanceContext context = newContext(purpose);
+        DatastoreInstance instance = call("open()", () -> driver().open(context));
+        call("prepare()", () -> instance.prepare(request()));
+        return new Prepared(context, instance);
+    }
+
+    private Prepared adminInstance() {
+        if (admin == null) {
+            admin = prepare("admin");
+        }
+        return admin;
+    }
+
+    private PrepareRequest request() {
+        List<DatabaseSpec> databases = claims(Capability.DATABASES) ? List.of(DatabaseSpec.named(DATABASE)) : List.of();
+        List<UserSpec> users = claims(Capability.USERS)
+                ? List.of(new UserSpec(USER.user(), "%", USER.password(), claims(Capability.DATABASES) ? List.of(DATABASE) : List.of()))
+                : List.of();
+        return new PrepareRequest(databases, users);
+    }
+
+    private Session adminSession(Prepared prepared) {
+        return session(prepared, claims(Capability.USERS) ? Optional.of(USER) : Optional.empty());
+    }
+
+    private Session session(Prepared prepared, Optional<Login> login) {
+        Optional<String> database = claims(Capability.DATABASES) ? Optional.of(DATABASE) : Optional.empty();
+        return new Session(prepared.context(), prepared.instance().endpoint(), login, database);
+    }
+
+    private void expectStatus(DatastoreInstance instance, HealthStatus expected, String after) {
+        assertThat(call("status()", instance::status)).as("status() after %s", after).isEqualTo(expected);
+    }
+
+    private void expectValue(Session session, String key, String value, String after) {
+        assertThat(call("reading through the engine client", () -> engineClient().get(session, key)))
+                .as("data written before %s", after).contains(value);
+    }
+
+    private void expectNotSupported(String operation, Runnable call) {
+        assertThatThrownBy(call::run)
+                .as("%s() of datastore '%s', which does not claim it", operation, type())
+                .isInstanceOf(NotSupportedException.class)
+                .hasMessage(NotSupportedException.message(operation, type()));
+    }
+
+    private static void killEngine(TckInstanceContext context) {
+        List<Long> pids = TckInstanceContext.processesReferencing(context.homeDir());
+        assertThat(pids).as("engine processes of a running instance").isNotEmpty();
+        TckInstanceContext.killProcessesReferencing(context.homeDir());
+        long deadline = System.nanoTime() + CRASH_WAIT.toNanos();
+        while (!TckInstanceContext.processesReferencing(context.homeDir()).isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static List<String> names(List<DatabaseSpec> databases) {
+        return databases.stream().map(DatabaseSpec::name).toList();
+    }
+
+    private <T> T call(String operation, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException | LinkageError e) {
+            throw new AssertionError(operation + " failed for datastore '" + typeOrUnknown() + "': " + describe(e), e);
+        }
+    }
+
+    private void call(String operation, Runnable action) {
+        call(operation, () -> {
+            action.run();
+            return null;
+        });
+    }
+
+    private String typeOrUnknown() {
+        try {
+            return type();
+        } catch (RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /** Iterates providers the way the control plane does: a broken entry is recorded and skipped. */
+    private static <S> List<S> load(Iterator<S> providers, List<Throwable> errors) {
+        List<S> found = new ArrayList<>();
+        while (true) {
+            try {
+                if (!providers.hasNext()) {
+                    return found;
+                }
+                found.add(providers.next());
+            } catch (ServiceConfigurationError | LinkageError e) {
+                errors.add(e);
+            }
+        }
+    }
+
+    /** Lists its own resources before its parent's, so the broken entry is met before the driver. */
+    private static final class OwnResourcesFirst extends URLClassLoader {
+        OwnResourcesFirst(URL url, ClassLoader parent) {
+            super(new URL[] {url}, parent);
+        }
+
+        @Override
+        public Enumeration<URL> getResources(String name) throws IOException {
+            List<URL> all = new ArrayList<>(Collections.list(findResources(name)));
+            all.addAll(Collections.list(getParent().getResources(name)));
+            return Collections.enumeration(all);
+        }
+    }
+}
