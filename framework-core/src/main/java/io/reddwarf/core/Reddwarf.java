@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -64,7 +65,7 @@ public final class Reddwarf implements AutoCloseable {
         configurations.bind(workflows);
         this.health = new HealthMonitor(repository, workflows, config.buildTimeout());
         this.instances = new DefaultInstanceService(config, repository, datastores, flavors, drivers, provider,
-                secrets, workflows, java.util.Optional.of(configurations));
+                secrets, workflows, Optional.of(configurations));
         reconcile(repository, provider);
     }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import io.reddwarf.core.catalog.FlavorCatalog;
@@ -22,8 +23,10 @@ import io.reddwarf.spi.InstanceContext;
 import io.reddwarf.spi.InvalidRequestException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +50,7 @@ public final class InstanceWorkflows implements AutoCloseable {
     private final OneTimeTask<Void> delete;
     private final OneTimeTask<Void> restart;
     private final ConfigurationHook configuration;
-    private final List<Task<?>> extraTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Task<?>> extraTasks = new CopyOnWriteArrayList<>();
     private Scheduler scheduler;
 
     public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
@@ -77,7 +80,7 @@ public final class InstanceWorkflows implements AutoCloseable {
 
     /** Starts the workers. Executions left by a killed control plane are revived once declared dead. */
     public void start(DataSource dataSource, int workers) {
-        List<Task<?>> tasks = new java.util.ArrayList<>(List.of(create, delete, restart));
+        List<Task<?>> tasks = new ArrayList<>(List.of(create, delete, restart));
         tasks.addAll(extraTasks);
         scheduler = Scheduler.create(dataSource, tasks)
                 .threads(workers)
@@ -97,7 +100,7 @@ public final class InstanceWorkflows implements AutoCloseable {
     }
 
     /** Schedules an execution of a registered task now, unless one with the same id exists. */
-    public boolean schedule(com.github.kagkarlsson.scheduler.task.TaskInstance<?> instance) {
+    public boolean schedule(TaskInstance<?> instance) {
         return scheduler.scheduleIfNotExists(instance, Instant.now());
     }
 
