@@ -21,11 +21,11 @@ public final class MariaDbDatastore extends MySqlFamilyDatastore {
         super(engine, binaries);
     }
 
-    /** The family's capabilities and {@link Capability#CONFIGURATION}: {@link MariaDbConfigRenderer} has its rules. */
+    /** The family's capabilities plus configuration groups ({@link MariaDbConfigRenderer}). */
     @Override
     public Set<Capability> capabilities() {
-        Set<Capability> capabilities = EnumSet.copyOf(super.capabilities());
-        capabilities.add(Capability.CONFIGURATION);
-        return Set.copyOf(capabilities);
+        Set<Capability> all = EnumSet.copyOf(super.capabilities());
+        all.add(Capability.CONFIGURATION);
+        return Set.copyOf(all);
     }
 }

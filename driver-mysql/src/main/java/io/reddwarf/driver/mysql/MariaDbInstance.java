@@ -187,7 +187,6 @@ final class MariaDbInstance implements DatastoreInstance {
     }
 
     private void awaitReady(long pid) {
-        String host = HandshakeProbe.probeHost(context.bindAddress());
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (true) {
             if (context.processes().alivePid(DAEMON).isEmpty()) {
@@ -201,7 +200,7 @@ final class MariaDbInstance implements DatastoreInstance {
                         + " s. Its log ends with:\n" + errorLogTail());
             }
             try {
-                if (HandshakeProbe.answers(host, context.port(), Duration.ofNanos(Math.min(remaining, 1_000_000_000L)))) {
+                if (HandshakeProbe.answersOnSocket(socket(), Duration.ofNanos(Math.min(remaining, 1_000_000_000L)))) {
                     return;
                 }
             } catch (IOException notListeningYet) {
@@ -231,7 +230,7 @@ final class MariaDbInstance implements DatastoreInstance {
                 return intended ? HealthStatus.SHUTDOWN : HealthStatus.CRASHED;
             }
             try {
-                return HandshakeProbe.answers(HandshakeProbe.probeHost(context.bindAddress()), context.port(), STATUS_TIMEOUT)
+                return HandshakeProbe.answersOnSocket(socket(), STATUS_TIMEOUT)
                         ? HealthStatus.RUNNING
                         : HealthStatus.STARTING;
             } catch (IOException notListening) {

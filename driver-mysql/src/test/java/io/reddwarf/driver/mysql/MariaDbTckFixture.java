@@ -15,6 +15,11 @@ abstract class MariaDbTckFixture extends DatastoreTck {
     }
 
     @Override
+    protected java.util.Optional<ConfigSample> configurationSample() {
+        return java.util.Optional.of(new ConfigSample("connect_timeout", "20"));
+    }
+
+    @Override
     protected String engineRequirement() {
         return "mariadbd (Debian package mariadb-server)";
     }
