@@ -2,6 +2,8 @@ package io.reddwarf.core;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reddwarf.core.account.AccountService;
+import io.reddwarf.core.account.DefaultAccountService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.catalog.RegistryDatastoreCatalog;
@@ -15,8 +17,12 @@ import io.reddwarf.core.instance.InstanceService;
 import io.reddwarf.core.instance.InstanceStatus.Task;
 import io.reddwarf.core.persistence.Database;
 import io.reddwarf.core.persistence.InstanceRepository;
+import io.reddwarf.core.persistence.QuotaRepository;
+import io.reddwarf.core.persistence.RootHistoryRepository;
 import io.reddwarf.core.persistence.SecretBox;
 import io.reddwarf.core.provider.LocalProvider;
+import io.reddwarf.core.quota.DefaultQuotaService;
+import io.reddwarf.core.quota.QuotaService;
 import io.reddwarf.core.registry.DriverRegistry;
 import io.reddwarf.core.workflow.HealthMonitor;
 import io.reddwarf.core.workflow.InstanceWorkflows;
@@ -47,6 +53,8 @@ public final class Reddwarf implements AutoCloseable {
     private final HealthMonitor health;
     private final InstanceService instances;
     private final ConfigurationService configurations;
+    private final AccountService accounts;
+    private final QuotaService quotas;
 
     private Reddwarf(CoreConfig config, Database database, DriverRegistry drivers) {
         this.config = config;
@@ -64,8 +72,11 @@ public final class Reddwarf implements AutoCloseable {
         this.workflows = new InstanceWorkflows(repository, drivers, flavors, provider, secrets, configurations);
         configurations.bind(workflows);
         this.health = new HealthMonitor(repository, workflows, config.buildTimeout());
+        this.quotas = new DefaultQuotaService(new QuotaRepository(database.dsl()), repository, flavors);
         this.instances = new DefaultInstanceService(config, repository, datastores, flavors, drivers, provider,
-                secrets, workflows, Optional.of(configurations));
+                secrets, workflows, quotas, Optional.of(configurations));
+        this.accounts = new DefaultAccountService(repository, new RootHistoryRepository(database.dsl()), drivers,
+                workflows);
         reconcile(repository, provider);
     }
 
@@ -130,6 +141,14 @@ public final class Reddwarf implements AutoCloseable {
 
     public ConfigurationService configurations() {
         return configurations;
+    }
+
+    public QuotaService quotas() {
+        return quotas;
+    }
+
+    public AccountService accounts() {
+        return accounts;
     }
 
     public DatastoreCatalog datastores() {

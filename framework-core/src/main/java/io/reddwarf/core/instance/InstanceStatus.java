@@ -5,12 +5,12 @@ package io.reddwarf.core.instance;
  * place ({@link #of}): a failed task wins, then a running task, then health.
  */
 public enum InstanceStatus {
-    BUILD, ACTIVE, REBOOT, SHUTDOWN, ERROR, BLOCKED,
+    BUILD, ACTIVE, REBOOT, RESIZE, SHUTDOWN, ERROR, BLOCKED,
     /** Running, with configuration values that take effect only after a restart. */
     RESTART_REQUIRED;
 
     /** What the control plane is doing to an instance. */
-    public enum Task { NONE, BUILDING, RESTARTING, DELETING, FAILED }
+    public enum Task { NONE, BUILDING, RESTARTING, RESIZING, DELETING, FAILED }
 
     /** What the engine last reported (or NEW before it ever ran). */
     public enum Health { NEW, RUNNING, STARTING, SHUTDOWN, CRASHED, UNKNOWN }
@@ -26,6 +26,7 @@ public enum InstanceStatus {
             case FAILED -> ERROR;
             case BUILDING -> BUILD;
             case RESTARTING -> REBOOT;
+            case RESIZING -> RESIZE;
             case DELETING -> SHUTDOWN;
             case NONE -> switch (health) {
                 case RUNNING -> ACTIVE;

@@ -51,6 +51,7 @@ public final class InstanceWorkflows implements AutoCloseable {
     private final OneTimeTask<Void> restart;
     private final ConfigurationHook configuration;
     private final List<Task<?>> extraTasks = new CopyOnWriteArrayList<>();
+    private final OneTimeTask<Void> resize;
     private Scheduler scheduler;
 
     public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
@@ -76,11 +77,14 @@ public final class InstanceWorkflows implements AutoCloseable {
         this.restart = Tasks.oneTime("instance-restart", Void.class)
                 .onDeadExecutionRevive()
                 .execute((inst, ctx) -> runRestart(inst.getId()));
+        this.resize = Tasks.oneTime("instance-resize", Void.class)
+                .onDeadExecutionRevive()
+                .execute((inst, ctx) -> runResize(inst.getId()));
     }
 
     /** Starts the workers. Executions left by a killed control plane are revived once declared dead. */
     public void start(DataSource dataSource, int workers) {
-        List<Task<?>> tasks = new ArrayList<>(List.of(create, delete, restart));
+        List<Task<?>> tasks = new ArrayList<>(List.of(create, delete, restart, resize));
         tasks.addAll(extraTasks);
         scheduler = Scheduler.create(dataSource, tasks)
                 .threads(workers)
@@ -116,12 +120,17 @@ public final class InstanceWorkflows implements AutoCloseable {
         scheduler.scheduleIfNotExists(restart.instance(instanceId), Instant.now());
     }
 
+    public void scheduleResize(String instanceId) {
+        scheduler.scheduleIfNotExists(resize.instance(instanceId), Instant.now());
+    }
+
     /** Makes sure the workflow that the row's task calls for exists (after a crash before scheduling). */
     public void ensureScheduled(InstancesRecord row) {
         switch (InstanceStatus.Task.valueOf(row.getTask())) {
             case BUILDING -> scheduleCreate(row.getId());
             case DELETING -> scheduleDelete(row.getId());
             case RESTARTING -> scheduleRestart(row.getId());
+            case RESIZING -> scheduleResize(row.getId());
             case NONE, FAILED -> configuration.ensureScheduled(row);
         }
     }
@@ -255,6 +264,27 @@ public final class InstanceWorkflows implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("Restart of instance {} failed", id, e);
             repository.markFailed(id, "Restart failed: " + e.getMessage());
+        }
+    }
+
+    /** The row already names the new flavor; the driver renders it into the engine's settings and restarts. */
+    private void runResize(String id) {
+        Optional<InstancesRecord> found = repository.find(id);
+        if (found.isEmpty() || found.get().getDeleted()
+                || !found.get().getTask().equals(InstanceStatus.Task.RESIZING.name())) {
+            return;
+        }
+        try {
+            DatastoreInstance instance = open(found.get())
+                    .orElseThrow(() -> new IllegalStateException("datastore driver unavailable"));
+            instance.applyFlavor();
+            repository.setHealth(id, Health.RUNNING);
+            repository.transitionTask(id, InstanceStatus.Task.RESIZING, InstanceStatus.Task.NONE);
+            configuration.restarted(id);
+            LOG.info("Instance {} resized to flavor {}", id, found.get().getFlavorId());
+        } catch (RuntimeException e) {
+            LOG.error("Resize of instance {} failed", id, e);
+            repository.markFailed(id, "Resize failed: " + e.getMessage());
         }
     }
 
