@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -73,7 +74,7 @@ public final class Reddwarf implements AutoCloseable {
         this.health = new HealthMonitor(repository, workflows, config.buildTimeout());
         this.quotas = new DefaultQuotaService(new QuotaRepository(database.dsl()), repository, flavors);
         this.instances = new DefaultInstanceService(config, repository, datastores, flavors, drivers, provider,
-                secrets, workflows, quotas, java.util.Optional.of(configurations));
+                secrets, workflows, quotas, Optional.of(configurations));
         this.accounts = new DefaultAccountService(repository, new RootHistoryRepository(database.dsl()), drivers,
                 workflows);
         reconcile(repository, provider);

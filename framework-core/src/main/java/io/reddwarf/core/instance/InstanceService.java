@@ -1,5 +1,8 @@
 package io.reddwarf.core.instance;
 
+import io.reddwarf.core.ErrorCode;
+import io.reddwarf.core.ReddwarfException;
+import io.reddwarf.core.configuration.ApplyPlan;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,10 +43,8 @@ public interface InstanceService {
      *
      * @return the plan of the configuration change, empty when the update did not mention one
      */
-    default java.util.Optional<io.reddwarf.core.configuration.ApplyPlan> update(String projectId, String instanceId,
-            InstanceUpdate update) {
-        throw new io.reddwarf.core.ReddwarfException(io.reddwarf.core.ErrorCode.NOT_IMPLEMENTED,
-                "Updating an instance is not implemented.");
+    default Optional<ApplyPlan> update(String projectId, String instanceId, InstanceUpdate update) {
+        throw new ReddwarfException(ErrorCode.NOT_IMPLEMENTED, "Updating an instance is not implemented.");
     }
 
     /**

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import io.reddwarf.core.catalog.FlavorCatalog;
@@ -22,8 +23,10 @@ import io.reddwarf.spi.InstanceContext;
 import io.reddwarf.spi.InvalidRequestException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +50,7 @@ public final class InstanceWorkflows implements AutoCloseable {
     private final OneTimeTask<Void> delete;
     private final OneTimeTask<Void> restart;
     private final ConfigurationHook configuration;
-    private final List<Task<?>> extraTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Task<?>> extraTasks = new CopyOnWriteArrayList<>();
     private final OneTimeTask<Void> resize;
     private Scheduler scheduler;
 
@@ -81,7 +84,7 @@ public final class InstanceWorkflows implements AutoCloseable {
 
     /** Starts the workers. Executions left by a killed control plane are revived once declared dead. */
     public void start(DataSource dataSource, int workers) {
-        List<Task<?>> tasks = new java.util.ArrayList<>(List.of(create, delete, restart, resize));
+        List<Task<?>> tasks = new ArrayList<>(List.of(create, delete, restart, resize));
         tasks.addAll(extraTasks);
         scheduler = Scheduler.create(dataSource, tasks)
                 .threads(workers)
@@ -101,7 +104,7 @@ public final class InstanceWorkflows implements AutoCloseable {
     }
 
     /** Schedules an execution of a registered task now, unless one with the same id exists. */
-    public boolean schedule(com.github.kagkarlsson.scheduler.task.TaskInstance<?> instance) {
+    public boolean schedule(TaskInstance<?> instance) {
         return scheduler.scheduleIfNotExists(instance, Instant.now());
     }
 
@@ -277,6 +280,7 @@ public final class InstanceWorkflows implements AutoCloseable {
             instance.applyFlavor();
             repository.setHealth(id, Health.RUNNING);
             repository.transitionTask(id, InstanceStatus.Task.RESIZING, InstanceStatus.Task.NONE);
+            configuration.restarted(id);
             LOG.info("Instance {} resized to flavor {}", id, found.get().getFlavorId());
         } catch (RuntimeException e) {
             LOG.error("Resize of instance {} failed", id, e);
