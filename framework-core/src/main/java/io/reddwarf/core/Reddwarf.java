@@ -7,6 +7,10 @@ import io.reddwarf.core.account.DefaultAccountService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.catalog.RegistryDatastoreCatalog;
+import io.reddwarf.core.configuration.ConfigRenderers;
+import io.reddwarf.core.configuration.ConfigurationService;
+import io.reddwarf.core.configuration.DefaultConfigurationService;
+import io.reddwarf.core.persistence.ConfigurationRepository;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
 import io.reddwarf.core.instance.DefaultInstanceService;
 import io.reddwarf.core.instance.InstanceService;
@@ -49,6 +53,7 @@ public final class Reddwarf implements AutoCloseable {
     private final InstanceService instances;
     private final AccountService accounts;
     private final QuotaService quotas;
+    private final ConfigurationService configurations;
 
     private Reddwarf(CoreConfig config, Database database, DriverRegistry drivers) {
         this.config = config;
@@ -59,11 +64,16 @@ public final class Reddwarf implements AutoCloseable {
         LocalProvider provider = new LocalProvider(config.home(), config.instanceAddress());
         SecretBox secrets = SecretBox.open(config.home().resolve("state").resolve("master.key"));
         InstanceRepository repository = new InstanceRepository(database.dsl());
-        this.workflows = new InstanceWorkflows(repository, drivers, flavors, provider, secrets);
+        DefaultConfigurationService configurations = new DefaultConfigurationService(
+                new ConfigurationRepository(database.dsl()), repository, datastores, drivers, flavors,
+                ConfigRenderers.load(Reddwarf.class.getClassLoader()));
+        this.configurations = configurations;
+        this.workflows = new InstanceWorkflows(repository, drivers, flavors, provider, secrets, configurations);
+        configurations.bind(workflows);
         this.health = new HealthMonitor(repository, workflows, config.buildTimeout());
         this.quotas = new DefaultQuotaService(new QuotaRepository(database.dsl()), repository, flavors);
         this.instances = new DefaultInstanceService(config, repository, datastores, flavors, drivers, provider,
-                secrets, workflows, quotas);
+                secrets, workflows, quotas, java.util.Optional.of(configurations));
         this.accounts = new DefaultAccountService(repository, new RootHistoryRepository(database.dsl()), drivers,
                 workflows);
         reconcile(repository, provider);
@@ -134,6 +144,11 @@ public final class Reddwarf implements AutoCloseable {
 
     public AccountService accounts() {
         return accounts;
+
+    }
+
+    public ConfigurationService configurations() {
+        return configurations;
     }
 
     public DatastoreCatalog datastores() {

@@ -6,9 +6,14 @@ import io.reddwarf.core.account.AccountService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.instance.InstanceService;
+import io.reddwarf.core.configuration.ConfigurationService;
 import io.reddwarf.core.quota.QuotaService;
 import io.reddwarf.server.api.ApiExceptionMapper;
+import io.reddwarf.server.api.ConfigurationsResource;
 import io.reddwarf.server.api.DatabasesResource;
+import io.reddwarf.server.api.InstanceConfigurationResource;
+import io.reddwarf.server.api.MgmtParametersResource;
+import io.reddwarf.server.api.ParametersResource;
 import io.reddwarf.server.api.DatastoresResource;
 import io.reddwarf.server.api.FlavorsResource;
 import io.reddwarf.server.api.InstancesResource;
@@ -93,6 +98,11 @@ public final class ApiServer implements AutoCloseable {
                 .register(MgmtResource.class)
                 .register(QuotasResource.class)
                 .register(LimitsResource.class)
+                .register(ConfigurationsResource.class)
+                .register(ParametersResource.ByDatastore.class)
+                .register(ParametersResource.ByVersionId.class)
+                .register(InstanceConfigurationResource.class)
+                .register(MgmtParametersResource.class)
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(ObjectMapperResolver.class)
                 .register(ApiExceptionMapper.class)
@@ -107,6 +117,7 @@ public final class ApiServer implements AutoCloseable {
                         bind(core.accounts()).to(AccountService.class);
                         bind(core.quotas()).to(QuotaService.class);
                         bind(rateLimiter).to(RateLimiter.class);
+                        bind(core.configurations()).to(ConfigurationService.class);
                     }
                 })
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)

@@ -6,21 +6,24 @@ import io.reddwarf.core.Reddwarf;
 import io.reddwarf.core.account.AccountService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
+import io.reddwarf.core.configuration.ConfigurationService;
 import io.reddwarf.core.instance.InstanceService;
 import io.reddwarf.core.quota.QuotaService;
 
 /** The core services the API's resources call; the HTTP layer needs nothing else from the core. */
 public record CoreServices(InstanceService instances, DatastoreCatalog datastores, FlavorCatalog flavors,
-        AccountService accounts, QuotaService quotas) {
+        AccountService accounts, QuotaService quotas, ConfigurationService configurations) {
     public CoreServices {
         requireNonNull(quotas, "quotas is null");
         requireNonNull(accounts, "accounts is null");
         requireNonNull(instances, "instances is null");
         requireNonNull(datastores, "datastores is null");
         requireNonNull(flavors, "flavors is null");
+        requireNonNull(configurations, "configurations is null");
     }
 
     public static CoreServices of(Reddwarf core) {
-        return new CoreServices(core.instances(), core.datastores(), core.flavors(), core.accounts(), core.quotas());
+        return new CoreServices(core.instances(), core.datastores(), core.flavors(), core.accounts(), core.quotas(),
+                core.configurations());
     }
 }

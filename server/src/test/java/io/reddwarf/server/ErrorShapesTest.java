@@ -401,8 +401,6 @@ final class ErrorShapesTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "{\"instance\": {\"configuration\": \"c1\"}}|501|notImplemented|Updating the 'configuration' of an instance is not implemented.",
-        "{\"instance\": {}}|400|badRequest|The 'instance' object must give a new name.",
         "{\"instance\": {\"name\": 3}}|400|badRequest|The instance name must be a string.",
         "{\"instance\": {\"name\": \"a`b\"}}|400|badRequest|Instance name must not contain quotes, backticks, backslashes or control characters.",
         "{\"name\": \"b\"}|400|badRequest|The request body must contain an 'instance' object.",
@@ -411,5 +409,13 @@ final class ErrorShapesTest {
     void badUpdates(String body, int status, String name, String message) throws IOException {
         assertError(http.method("PUT", instances() + "/" + ready, body), status, name, message);
         assertError(http.method("PATCH", instances() + "/" + ready, body), status, name, message);
+    }
+
+    @Test
+    void anUpdateMustChangeSomething() throws IOException {
+        assertError(http.method("PUT", instances() + "/" + ready, "{\"instance\": {}}"), 400,
+                "badRequest", "The update must change the instance's name or configuration.");
+        assertError(http.method("PUT", instances() + "/" + ready, "{\"instance\": {\"configuration\": 7}}"), 400,
+                "badRequest", "The configuration must be the id of a configuration group.");
     }
 }

@@ -34,6 +34,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -112,11 +113,16 @@ public abstract class DatastoreTck {
     }
 
     /**
-     * Where instance homes and version templates are created: {@code target/tck} by default. Keep it
-     * short: unix socket paths below it must fit in 107 bytes.
+     * Where instance homes and version templates are created: {@code target/tck} by default, or a
+     * directory in the system's temporary directory when the build directory's path is too long for
+     * the unix sockets below it (socket paths must fit in 107 bytes).
      */
     protected Path scratchDir() {
-        return Path.of("target", "tck").toAbsolutePath();
+        Path inBuild = Path.of("target", "tck").toAbsolutePath();
+        if (inBuild.toString().length() <= 70) {
+            return inBuild;
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "rdw-tck-" + ProcessHandle.current().pid());
     }
 
     /** The ports instances may listen on; 36000-36999 by default. */
@@ -331,12 +337,62 @@ public abstract class DatastoreTck {
 
     @Configuration
     void configurationSection() {
-        if (claims(Capability.CONFIGURATION)) {
-            fail("TCK section configuration is not implemented yet");
+        List<ConfigRenderer> renderers = load(ServiceLoader.load(ConfigRenderer.class,
+                driver().getClass().getClassLoader()).iterator(), new ArrayList<>()).stream()
+                .filter(r -> type().equals(r.datastoreType()))
+                .toList();
+        if (!claims(Capability.CONFIGURATION)) {
+            assertThat(renderers.stream().map(r -> r.getClass().getName()))
+                    .as("configuration renderers for '%s', which does not claim CONFIGURATION", type()).isEmpty();
+            return;
         }
-        assertThat(load(ServiceLoader.load(ConfigRenderer.class, driver().getClass().getClassLoader()).iterator(), new ArrayList<>())
-                .stream().filter(r -> type().equals(r.datastoreType())).map(r -> r.getClass().getName()))
-                .as("configuration renderers for '%s', which does not claim CONFIGURATION", type()).isEmpty();
+        assertThat(renderers).as("configuration renderers for '%s', which claims CONFIGURATION", type()).hasSize(1);
+        ConfigRenderer renderer = renderers.getFirst();
+        ConfigSample sample = configurationSample().orElseThrow(() -> new AssertionError(
+                "A driver that claims CONFIGURATION must name a dynamic parameter and a value in configurationSample()"));
+        Prepared prepared = adminInstance();
+        DatastoreVersion version = prepared.context().version();
+        Map<String, String> values = Map.of(sample.parameter(), sample.value());
+
+        assertThat(call("rules()", () -> renderer.rules(version))).extracting(ConfigRenderer.Parameter::name)
+                .as("rules() of version %s", version.name()).contains(sample.parameter());
+        assertThat(call("validate()", () -> renderer.validate(version, values)))
+                .as("validate() of the sample %s", values).isEmpty();
+        assertThat(call("validate()", () -> renderer.validate(version, Map.of("tck_no_such_parameter", "1"))))
+                .as("validate() of an unknown parameter").isNotEmpty();
+        assertThat(call("validate()", () -> renderer.validate(version,
+                Map.of(sample.parameter(), sample.value() + "\n[client]"))))
+                .as("validate() of a value that injects a section").isNotEmpty();
+        assertThat(call("render()", () -> renderer.render(prepared.context(), values)))
+                .as("render() with the sample").contains(sample.parameter());
+
+        call("write()", () -> renderer.write(prepared.context(), values));
+        call("applyLive()", () -> renderer.applyLive(prepared.context(), values));
+        call("restart() with the written configuration", () -> prepared.instance().restart());
+        assertThat(call("status()", () -> prepared.instance().status()))
+                .as("status() after a restart with the written configuration").isEqualTo(HealthStatus.RUNNING);
+
+        call("write() of no values", () -> renderer.write(prepared.context(), Map.of()));
+        call("restart() with the default configuration", () -> prepared.instance().restart());
+        assertThat(call("status()", () -> prepared.instance().status()))
+                .as("status() after going back to the default configuration").isEqualTo(HealthStatus.RUNNING);
+    }
+
+    /**
+     * For a driver that claims {@link Capability#CONFIGURATION}: a dynamic parameter of its rules and
+     * a valid value for it, which the configuration section validates, renders, writes, applies live
+     * and restarts with.
+     */
+    protected Optional<ConfigSample> configurationSample() {
+        return Optional.empty();
+    }
+
+    /** A parameter and a valid value for {@link #configurationSample()}. */
+    public record ConfigSample(String parameter, String value) {
+        public ConfigSample {
+            java.util.Objects.requireNonNull(parameter, "parameter is null");
+            java.util.Objects.requireNonNull(value, "value is null");
+        }
     }
 
     @Replication

@@ -197,8 +197,17 @@ public record TckInstanceContext(
         public OptionalLong alivePid(String name) {
             try {
                 long pid = Long.parseLong(Files.readString(pidFile(name), UTF_8).strip());
-                boolean ours = isLive(pid) && commandLine(pid).contains(context.homeDir().toString());
+                String commandLine = commandLine(pid);
+                // a process shows no command line for an instant while it execs
+                for (int attempt = 0; commandLine.isEmpty() && attempt < 200 && isLive(pid); attempt++) {
+                    Thread.sleep(1);
+                    commandLine = commandLine(pid);
+                }
+                boolean ours = isLive(pid) && commandLine.contains(context.homeDir().toString());
                 return ours ? OptionalLong.of(pid) : OptionalLong.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return OptionalLong.empty();
             } catch (IOException | NumberFormatException e) {
                 return OptionalLong.empty();
             }

@@ -1,13 +1,17 @@
 package io.reddwarf.driver.mysql;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Checks that a MySQL-family server answers on its TCP port by reading the first packet it sends
+ * Checks that a MySQL-family server answers on its Unix socket by reading the first packet it sends
  * after accepting a connection: the initial handshake (protocol 10), or an error packet when it
  * refuses the client's host. Either way the server is accepting connections. Cheaper than a client
  * login: no process, no authentication.
@@ -18,35 +22,33 @@ final class HandshakeProbe {
 
     private HandshakeProbe() {}
 
-    /** The address to probe for a server bound to {@code bindAddress}. */
-    static String probeHost(String bindAddress) {
-        return switch (bindAddress) {
-            case "0.0.0.0", "*", "" -> "127.0.0.1";
-            case "::" -> "::1";
-            default -> bindAddress;
-        };
-    }
-
     /**
-     * Whether the server answered within {@code timeout}.
+     * Whether the server answers on its Unix socket within {@code timeout}. The socket belongs to one
+     * instance only, so unlike a TCP port it cannot be answered by another server (one still
+     * shutting down on a reused port, say).
      *
-     * @throws IOException if nothing listens on the port (connection refused)
+     * @throws IOException if the socket does not exist yet or nothing listens on it
      */
-    static boolean answers(String host, int port, Duration timeout) throws IOException {
-        int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-        try (Socket socket = new Socket()) {
-            socket.setSoLinger(true, 0);
-            socket.connect(new InetSocketAddress(host, port), millis);
-            socket.setSoTimeout(millis);
-            InputStream in = socket.getInputStream();
-            byte[] header = in.readNBytes(5);
-            if (header.length < 5) {
-                return false;
+    static boolean answersOnSocket(Path socketPath, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+                Selector selector = Selector.open()) {
+            channel.connect(UnixDomainSocketAddress.of(socketPath));
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ);
+            ByteBuffer header = ByteBuffer.allocate(5);
+            while (header.hasRemaining()) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0 || selector.select(left) == 0) {
+                    return false;
+                }
+                selector.selectedKeys().clear();
+                if (channel.read(header) < 0) {
+                    return false;
+                }
             }
-            int first = header[4] & 0xff;
+            int first = header.get(4) & 0xff;
             return first == HANDSHAKE_V10 || first == ERROR_PACKET;
-        } catch (java.net.SocketTimeoutException e) {
-            return false;
         }
     }
 }

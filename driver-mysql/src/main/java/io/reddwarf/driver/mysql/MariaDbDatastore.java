@@ -1,5 +1,9 @@
 package io.reddwarf.driver.mysql;
 
+import io.reddwarf.spi.Capability;
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
  * The {@code "mariadb"} datastore: MariaDB run from the host's installed binaries
  * ({@code mariadbd}, {@code mariadb}, {@code mariadb-install-db}), found in the directory named by
@@ -15,5 +19,13 @@ public final class MariaDbDatastore extends MySqlFamilyDatastore {
 
     MariaDbDatastore(Engine engine, Binaries binaries) {
         super(engine, binaries);
+    }
+
+    /** The family's capabilities plus configuration groups ({@link MariaDbConfigRenderer}). */
+    @Override
+    public Set<Capability> capabilities() {
+        Set<Capability> all = EnumSet.copyOf(super.capabilities());
+        all.add(Capability.CONFIGURATION);
+        return Set.copyOf(all);
     }
 }

@@ -83,11 +83,13 @@ final class MariaDbInstance implements DatastoreInstance {
     private final Engine engine;
     private final Binaries binaries;
     private final InstanceContext context;
+    private final MariaDbConfigRenderer renderer;
 
     MariaDbInstance(Engine engine, Binaries binaries, InstanceContext context) {
         this.engine = requireNonNull(engine, "engine is null");
         this.binaries = requireNonNull(binaries, "binaries is null");
         this.context = requireNonNull(context, "context is null");
+        this.renderer = new MariaDbConfigRenderer(engine, binaries);
     }
 
     /** How long the steps of one {@link #prepare} took, in milliseconds. */
@@ -186,10 +188,10 @@ final class MariaDbInstance implements DatastoreInstance {
         }
         long pid = context.processes().spawn(new Daemon(DAEMON, argv, Map.of(), context.dataDir()));
         awaitReady(pid);
+        renderer.started(context);
     }
 
     private void awaitReady(long pid) {
-        String host = HandshakeProbe.probeHost(context.bindAddress());
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (true) {
             if (context.processes().alivePid(DAEMON).isEmpty()) {
@@ -203,7 +205,7 @@ final class MariaDbInstance implements DatastoreInstance {
                         + " s. Its log ends with:\n" + errorLogTail());
             }
             try {
-                if (HandshakeProbe.answers(host, context.port(), Duration.ofNanos(Math.min(remaining, 1_000_000_000L)))) {
+                if (HandshakeProbe.answersOnSocket(socket(), Duration.ofNanos(Math.min(remaining, 1_000_000_000L)))) {
                     return;
                 }
             } catch (IOException notListeningYet) {
@@ -233,7 +235,7 @@ final class MariaDbInstance implements DatastoreInstance {
                 return intended ? HealthStatus.SHUTDOWN : HealthStatus.CRASHED;
             }
             try {
-                return HandshakeProbe.answers(HandshakeProbe.probeHost(context.bindAddress()), context.port(), STATUS_TIMEOUT)
+                return HandshakeProbe.answersOnSocket(socket(), STATUS_TIMEOUT)
                         ? HealthStatus.RUNNING
                         : HealthStatus.STARTING;
             } catch (IOException notListening) {
@@ -445,6 +447,11 @@ final class MariaDbInstance implements DatastoreInstance {
         };
     }
 
+    /** Runs {@code sql} as the administrative account (for the configuration renderer). */
+    List<List<String>> adminSql(String sql) {
+        return admin(sql, List.of());
+    }
+
     private List<List<String>> admin(String sql, List<Secret> secrets) {
         if (!Files.exists(clientConfig())) {
             writeClientConfig(context.secrets().get(ADMIN_SECRET).orElseThrow(() -> new DatastoreException(
@@ -546,37 +553,9 @@ final class MariaDbInstance implements DatastoreInstance {
         return new Secret(value.toString());
     }
 
+    /** The server configuration, rendered by the one renderer from the flavor and the stored values. */
     private void writeServerConfig() {
-        int ramMb = context.flavor().ramMb();
-        int bufferPoolMb = Math.max(32, ramMb / 2);
-        int maxConnections = Math.max(20, Math.min(1000, ramMb / 8));
-        StringBuilder cnf = new StringBuilder()
-                .append("# Written by Reddwarf for instance ").append(context.instanceId()).append('\n')
-                .append('[').append(engine.serverSection()).append("]\n")
-                .append("datadir=").append(context.dataDir()).append('\n')
-                .append("socket=").append(socket()).append('\n')
-                // Not <daemon>.pid: that one is the supervisor's, and the server rewrites and removes its own.
-                .append("pid-file=").append(context.runDir().resolve("mysqld.pid")).append('\n')
-                .append("port=").append(context.port()).append('\n')
-                .append("bind-address=").append(context.bindAddress()).append('\n')
-                .append("log-error=").append(context.logDir().resolve("error.log")).append('\n')
-                .append("tmpdir=").append(context.runDir()).append('\n')
-                .append("skip-name-resolve\n")
-                .append("character-set-server=utf8mb4\n")
-                .append("collation-server=utf8mb4_general_ci\n")
-                .append("max_connections=").append(maxConnections).append('\n')
-                // Probes open and drop connections; they must never get the probing host blocked.
-                .append("max_connect_errors=1000000000\n")
-                .append("innodb_buffer_pool_size=").append(bufferPoolMb).append("M\n")
-                .append("innodb_buffer_pool_load_at_startup=OFF\n")
-                .append("innodb_buffer_pool_dump_at_shutdown=OFF\n");
-        for (String setting : engine.serverSettings()) {
-            cnf.append(setting).append('\n');
-        }
-        for (String setting : TEMPLATE_SETTINGS) {
-            cnf.append(setting.substring(2)).append('\n');
-        }
-        writePrivateFile(serverConfig(), cnf.toString());
+        renderer.rewrite(context);
     }
 
     private void writeClientConfig(Secret adminPassword) {
@@ -587,7 +566,7 @@ final class MariaDbInstance implements DatastoreInstance {
     }
 
     /** Writes {@code content} to a file that is mode 0600 from its creation, replacing it atomically. */
-    private static void writePrivateFile(Path target, String content) {
+    static void writePrivateFile(Path target, String content) {
         Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -629,11 +608,15 @@ final class MariaDbInstance implements DatastoreInstance {
     }
 
     private Path socket() {
+        return socketOf(context);
+    }
+
+    static Path socketOf(InstanceContext context) {
         return context.runDir().resolve("mysqld.sock");
     }
 
     private Path serverConfig() {
-        return context.confDir().resolve("my.cnf");
+        return MariaDbConfigRenderer.configFile(context);
     }
 
     private Path clientConfig() {

@@ -11,7 +11,12 @@ abstract class MariaDbTckFixture extends DatastoreTck {
 
     @Override
     protected Set<Capability> claimedCapabilities() {
-        return EnumSet.of(Capability.DATABASES, Capability.USERS, Capability.ROOT);
+        return EnumSet.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.CONFIGURATION);
+    }
+
+    @Override
+    protected java.util.Optional<ConfigSample> configurationSample() {
+        return java.util.Optional.of(new ConfigSample("connect_timeout", "20"));
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.Optional;
  *
  * @param datastoreType    empty for the default datastore
  * @param datastoreVersion empty for the datastore's default version
+ * @param configurationId  the configuration group the instance starts with, if any
  */
 public record CreateInstanceRequest(
         String name,
@@ -21,9 +22,17 @@ public record CreateInstanceRequest(
         Optional<String> datastoreType,
         Optional<String> datastoreVersion,
         List<DatabaseSpec> databases,
-        List<UserSpec> users) {
+        List<UserSpec> users,
+        Optional<String> configurationId) {
+
+    /** A request without a configuration group. */
+    public CreateInstanceRequest(String name, String flavorRef, int volumeSize, Optional<String> datastoreType,
+            Optional<String> datastoreVersion, List<DatabaseSpec> databases, List<UserSpec> users) {
+        this(name, flavorRef, volumeSize, datastoreType, datastoreVersion, databases, users, Optional.empty());
+    }
 
     public CreateInstanceRequest {
+        requireNonNull(configurationId, "configurationId is null");
         requireNonNull(name, "name is null");
         requireNonNull(flavorRef, "flavorRef is null");
         requireNonNull(datastoreType, "datastoreType is null");

@@ -9,6 +9,8 @@ import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.DatastoreCatalog.DatastoreInfo;
 import io.reddwarf.core.catalog.DatastoreCatalog.VersionInfo;
 import io.reddwarf.core.catalog.FlavorCatalog;
+import io.reddwarf.core.configuration.ApplyPlan;
+import io.reddwarf.core.configuration.ConfigurationService;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
 import io.reddwarf.core.instance.InstanceStatus.Health;
 import io.reddwarf.core.instance.InstanceStatus.Task;
@@ -47,10 +49,19 @@ public final class DefaultInstanceService implements InstanceService {
     private final SecretBox secrets;
     private final InstanceWorkflows workflows;
     private final QuotaService quotas;
+    private final Optional<ConfigurationService> configurations;
 
     public DefaultInstanceService(CoreConfig config, InstanceRepository repository, DatastoreCatalog datastores,
             FlavorCatalog flavors, DriverRegistry drivers, LocalProvider provider, SecretBox secrets,
             InstanceWorkflows workflows, QuotaService quotas) {
+        this(config, repository, datastores, flavors, drivers, provider, secrets, workflows, quotas, Optional.empty());
+    }
+
+    /** @param configurations configuration groups, for instances created with or updated to use one */
+    public DefaultInstanceService(CoreConfig config, InstanceRepository repository, DatastoreCatalog datastores,
+            FlavorCatalog flavors, DriverRegistry drivers, LocalProvider provider, SecretBox secrets,
+            InstanceWorkflows workflows, QuotaService quotas, Optional<ConfigurationService> configurations) {
+        this.configurations = requireNonNull(configurations, "configurations is null");
         this.config = requireNonNull(config, "config is null");
         this.repository = requireNonNull(repository, "repository is null");
         this.datastores = requireNonNull(datastores, "datastores is null");
@@ -81,8 +92,12 @@ public final class DefaultInstanceService implements InstanceService {
             throw ReddwarfException.badRequest(e.getMessage());
         }
 
+        request.configurationId().ifPresent(group -> configurationService()
+                .checkForNewInstance(projectId, group, version.datastoreName(), version.name()));
+
         Instant now = Instant.now();
         InstancesRecord row = new InstancesRecord();
+        request.configurationId().ifPresent(row::setConfigurationId);
         row.setId(UUID.randomUUID().toString());
         row.setProjectId(projectId);
         row.setName(request.name());
@@ -198,19 +213,11 @@ public final class DefaultInstanceService implements InstanceService {
     public void restart(String projectId, String instanceId) {
         InstancesRecord row = load(projectId, instanceId);
         InstanceStatus status = statusOf(row);
-        if (status != InstanceStatus.ACTIVE || !repository.transitionTask(instanceId, Task.NONE, Task.RESTARTING)) {
+        boolean restartable = status == InstanceStatus.ACTIVE || status == InstanceStatus.RESTART_REQUIRED;
+        if (!restartable || !repository.transitionTask(instanceId, Task.NONE, Task.RESTARTING)) {
             throw notReady(instanceId);
         }
         workflows.scheduleRestart(instanceId);
-    }
-
-    @Override
-    public InstanceView rename(String projectId, String instanceId, String name) {
-        load(projectId, instanceId);
-        validateName(name);
-        repository.rename(instanceId, name);
-        LOG.info("Instance {} of project {} renamed to {}", instanceId, projectId, name);
-        return view(load(projectId, instanceId));
     }
 
     @Override
@@ -232,7 +239,7 @@ public final class DefaultInstanceService implements InstanceService {
             throw ReddwarfException.badRequest(
                     "Volume size must be a whole number of GB between 1 and " + MAX_VOLUME_GB + ".");
         }
-        if (statusOf(row) != InstanceStatus.ACTIVE) {
+        if (!isRunning(statusOf(row))) {
             throw notReady(instanceId);
         }
         if (!repository.resizeVolumeChecked(projectId, instanceId, size,
@@ -249,7 +256,7 @@ public final class DefaultInstanceService implements InstanceService {
         if (flavor.id().equals(row.getFlavorId())) {
             throw ReddwarfException.badRequest("The new flavor must differ from the current flavor " + flavor.id() + ".");
         }
-        if (statusOf(row) != InstanceStatus.ACTIVE) {
+        if (!isRunning(statusOf(row))) {
             throw notReady(instanceId);
         }
         int currentRam = ramOf(row.getFlavorId());
@@ -286,6 +293,30 @@ public final class DefaultInstanceService implements InstanceService {
                 Optional.ofNullable(row.getDeletedAt()).map(InstanceRepository::instant));
     }
 
+    /** The name changes at once; a configuration change goes to the configuration service. */
+    @Override
+    public Optional<ApplyPlan> update(String projectId, String instanceId, InstanceUpdate update) {
+        load(projectId, instanceId);
+        if (update.name().isEmpty() && update.configuration().isEmpty()) {
+            throw ReddwarfException.badRequest("The update must change the instance's name or configuration.");
+        }
+        update.name().ifPresent(DefaultInstanceService::validateName);
+        Optional<ApplyPlan> plan = Optional.empty();
+        if (update.configuration().isPresent()) {
+            plan = Optional.of(configurationService().attach(projectId, instanceId,
+                    update.configuration().get().attach(), update.dryRun()));
+        }
+        if (update.name().isPresent() && !update.dryRun()) {
+            repository.rename(instanceId, update.name().get());
+        }
+        return plan;
+    }
+
+    private ConfigurationService configurationService() {
+        return configurations.orElseThrow(() -> new ReddwarfException(ErrorCode.NOT_IMPLEMENTED,
+                "Configuration groups are not available."));
+    }
+
     private static ReddwarfException notReady(String instanceId) {
         return ReddwarfException.unprocessable("Instance " + instanceId + " is not ready.");
     }
@@ -295,18 +326,26 @@ public final class DefaultInstanceService implements InstanceService {
                 .orElseThrow(() -> ReddwarfException.notFound("Resource " + instanceId + " cannot be found."));
     }
 
+    /** ACTIVE, or ACTIVE with configuration values waiting for a restart. */
+    private static boolean isRunning(InstanceStatus status) {
+        return status == InstanceStatus.ACTIVE || status == InstanceStatus.RESTART_REQUIRED;
+    }
+
     static InstanceStatus statusOf(InstancesRecord row) {
-        return InstanceStatus.of(Task.valueOf(row.getTask()), Health.valueOf(row.getHealth()));
+        return InstanceStatus.of(Task.valueOf(row.getTask()), Health.valueOf(row.getHealth()),
+                Boolean.TRUE.equals(row.getRestartRequired()));
     }
 
     static InstanceView view(InstancesRecord row) {
         Optional<InstanceView.Fault> fault = Optional.ofNullable(row.getFaultMessage())
                 .filter(m -> Task.valueOf(row.getTask()) == Task.FAILED)
-                .map(m -> new InstanceView.Fault(m, InstanceRepository.instant(row.getFaultAt())));
+                .map(m -> new InstanceView.Fault(m, InstanceRepository.instant(row.getFaultAt())))
+                .or(() -> Optional.ofNullable(row.getConfigFault())
+                        .map(m -> new InstanceView.Fault(m, InstanceRepository.instant(row.getConfigFaultAt()))));
         return new InstanceView(row.getId(), row.getProjectId(), row.getName(), statusOf(row), row.getDatastoreType(),
                 row.getDatastoreVersion(), row.getFlavorId(), row.getVolumeSize(), Optional.ofNullable(row.getHost()),
                 Optional.ofNullable(row.getPort()), InstanceRepository.instant(row.getCreatedAt()),
-                InstanceRepository.instant(row.getUpdatedAt()), fault);
+                InstanceRepository.instant(row.getUpdatedAt()), fault, Optional.ofNullable(row.getConfigurationId()));
     }
 
     /** Opens a stored build request (used by the workflow). */

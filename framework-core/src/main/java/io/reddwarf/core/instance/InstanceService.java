@@ -30,7 +30,7 @@ public interface InstanceService {
      */
     void delete(String projectId, String instanceId);
 
-    /** Restarts the engine (status REBOOT until it runs again). 422 unless ACTIVE. */
+    /** Restarts the engine (status REBOOT until it runs again). 422 unless ACTIVE or RESTART_REQUIRED. */
     void restart(String projectId, String instanceId);
 
     /**
@@ -41,9 +41,6 @@ public interface InstanceService {
 
     /** Administrators: any project's instance, also a deleted one. 404 if there never was one. */
     ManagedInstance getAny(String instanceId);
-
-    /** Renames the instance; any status. 400 for a name {@link #create} would refuse. */
-    InstanceView rename(String projectId, String instanceId, String name);
 
     /**
      * Administrators: ends whatever the instance is doing and sets it to ERROR, so that a stuck
@@ -63,4 +60,17 @@ public interface InstanceService {
      * current one, 422 unless ACTIVE, 413 when the project's RAM quota would be exceeded.
      */
     void resizeFlavor(String projectId, String instanceId, String flavorRef);
+
+    /**
+     * Changes the instance: its name and/or its configuration group. A configuration change is
+     * applied by a workflow; with {@link InstanceUpdate#dryRun()} nothing changes and the plan says
+     * what would happen.
+     *
+     * @return the plan of the configuration change, empty when the update did not mention one
+     */
+    default java.util.Optional<io.reddwarf.core.configuration.ApplyPlan> update(String projectId, String instanceId,
+            InstanceUpdate update) {
+        throw new io.reddwarf.core.ReddwarfException(io.reddwarf.core.ErrorCode.NOT_IMPLEMENTED,
+                "Updating an instance is not implemented.");
+    }
 }

@@ -5,13 +5,21 @@ package io.reddwarf.core.instance;
  * place ({@link #of}): a failed task wins, then a running task, then health.
  */
 public enum InstanceStatus {
-    BUILD, ACTIVE, REBOOT, RESIZE, SHUTDOWN, ERROR, BLOCKED;
+    BUILD, ACTIVE, REBOOT, RESIZE, SHUTDOWN, ERROR, BLOCKED,
+    /** Running, with configuration values that take effect only after a restart. */
+    RESTART_REQUIRED;
 
     /** What the control plane is doing to an instance. */
     public enum Task { NONE, BUILDING, RESTARTING, RESIZING, DELETING, FAILED }
 
     /** What the engine last reported (or NEW before it ever ran). */
     public enum Health { NEW, RUNNING, STARTING, SHUTDOWN, CRASHED, UNKNOWN }
+
+    /** {@link #of(Task, Health)}, except that an ACTIVE instance waiting for a restart is RESTART_REQUIRED. */
+    public static InstanceStatus of(Task task, Health health, boolean restartRequired) {
+        InstanceStatus status = of(task, health);
+        return status == ACTIVE && restartRequired ? RESTART_REQUIRED : status;
+    }
 
     public static InstanceStatus of(Task task, Health health) {
         return switch (task) {

@@ -19,9 +19,19 @@ public record InstanceView(
         Optional<Integer> port,
         Instant created,
         Instant updated,
-        Optional<Fault> fault) {
+        Optional<Fault> fault,
+        Optional<String> configurationId) {
+
+    /** An instance without a configuration group. */
+    public InstanceView(String id, String projectId, String name, InstanceStatus status, String datastoreType,
+            String datastoreVersion, String flavorId, int volumeSize, Optional<String> host, Optional<Integer> port,
+            Instant created, Instant updated, Optional<Fault> fault) {
+        this(id, projectId, name, status, datastoreType, datastoreVersion, flavorId, volumeSize, host, port, created,
+                updated, fault, Optional.empty());
+    }
 
     public InstanceView {
+        requireNonNull(configurationId, "configurationId is null");
         requireNonNull(id, "id is null");
         requireNonNull(projectId, "projectId is null");
         requireNonNull(name, "name is null");

@@ -105,7 +105,7 @@ public final class HealthMonitor implements AutoCloseable {
                     if (!stillReady) {
                         return;
                     }
-                    instance.get().start();
+                    workflows.startRecovering(row, instance.get());
                     repository.setHealth(row.getId(), Health.RUNNING);
                 } catch (RuntimeException e) {
                     LOG.error("Instance {} could not be started again: {}", row.getId(), e.getMessage());

@@ -18,6 +18,7 @@ import io.reddwarf.core.registry.DriverRegistry;
 import io.reddwarf.spi.Datastore;
 import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.DatastoreVersion;
+import io.reddwarf.spi.InstanceContext;
 import io.reddwarf.spi.InvalidRequestException;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,10 +47,19 @@ public final class InstanceWorkflows implements AutoCloseable {
     private final OneTimeTask<Void> delete;
     private final OneTimeTask<Void> restart;
     private final OneTimeTask<Void> resize;
+    private final ConfigurationHook configuration;
+    private final List<Task<?>> extraTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Scheduler scheduler;
 
     public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
             LocalProvider provider, SecretBox secrets) {
+        this(repository, drivers, flavors, provider, secrets, ConfigurationHook.NONE);
+    }
+
+    /** @param configuration what builds and restarts do for the instance's configuration group */
+    public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
+            LocalProvider provider, SecretBox secrets, ConfigurationHook configuration) {
+        this.configuration = requireNonNull(configuration, "configuration is null");
         this.repository = requireNonNull(repository, "repository is null");
         this.drivers = requireNonNull(drivers, "drivers is null");
         this.flavors = requireNonNull(flavors, "flavors is null");
@@ -71,7 +81,8 @@ public final class InstanceWorkflows implements AutoCloseable {
 
     /** Starts the workers. Executions left by a killed control plane are revived once declared dead. */
     public void start(DataSource dataSource, int workers) {
-        List<Task<?>> tasks = List.of(create, delete, restart, resize);
+        List<Task<?>> tasks = new java.util.ArrayList<>(List.of(create, delete, restart, resize));
+        tasks.addAll(extraTasks);
         scheduler = Scheduler.create(dataSource, tasks)
                 .threads(workers)
                 .pollingInterval(Duration.ofMillis(500))
@@ -82,6 +93,16 @@ public final class InstanceWorkflows implements AutoCloseable {
                 .shutdownMaxWait(Duration.ofSeconds(5))
                 .build();
         scheduler.start();
+    }
+
+    /** Adds a task of another workflow family; call before {@link #start}. */
+    public void register(Task<?> task) {
+        extraTasks.add(requireNonNull(task, "task is null"));
+    }
+
+    /** Schedules an execution of a registered task now, unless one with the same id exists. */
+    public boolean schedule(com.github.kagkarlsson.scheduler.task.TaskInstance<?> instance) {
+        return scheduler.scheduleIfNotExists(instance, Instant.now());
     }
 
     public void scheduleCreate(String instanceId) {
@@ -107,12 +128,18 @@ public final class InstanceWorkflows implements AutoCloseable {
             case DELETING -> scheduleDelete(row.getId());
             case RESTARTING -> scheduleRestart(row.getId());
             case RESIZING -> scheduleResize(row.getId());
-            case NONE, FAILED -> { }
+            case NONE, FAILED -> configuration.ensureScheduled(row);
         }
     }
 
     /** The driver's handle on the instance of {@code row}, if its driver is loaded. */
     public Optional<DatastoreInstance> open(InstancesRecord row) {
+        Optional<Datastore> driver = drivers.driver(row.getDatastoreType());
+        return driver.flatMap(d -> context(row).map(d::open));
+    }
+
+    /** Where the instance of {@code row} runs, if its driver and version are available. */
+    public Optional<InstanceContext> context(InstancesRecord row) {
         Optional<Datastore> driver = drivers.driver(row.getDatastoreType());
         if (driver.isEmpty() || row.getPort() == null) {
             return Optional.empty();
@@ -124,8 +151,24 @@ public final class InstanceWorkflows implements AutoCloseable {
         if (version == null) {
             return Optional.empty();
         }
-        return Optional.of(driver.get().open(provider.context(row.getId(), row.getDatastoreType(), version,
-                flavors.get(row.getFlavorId()), row.getPort())));
+        return Optional.of(provider.context(row.getId(), row.getDatastoreType(), version,
+                flavors.get(row.getFlavorId()), row.getPort()));
+    }
+
+    /**
+     * Starts an engine outside a workflow (the health loop after a crash). If it does not start
+     * because of a new configuration file, the configuration hook puts back the previous one.
+     */
+    public void startRecovering(InstancesRecord row, DatastoreInstance instance) {
+        try {
+            instance.start();
+        } catch (RuntimeException e) {
+            boolean recovered = context(row).map(c -> configuration.recoverRestart(row, c, instance, e)).orElse(false);
+            if (!recovered) {
+                throw e;
+            }
+        }
+        configuration.restarted(row.getId());
     }
 
     private void runCreate(String id) {
@@ -153,9 +196,11 @@ public final class InstanceWorkflows implements AutoCloseable {
                 provider.killProcesses(id);
             }
             repository.setStep(id, "PREPARING");
+            configuration.beforePrepare(row, context(row).orElseThrow());
             long started = System.nanoTime();
             instance.get().prepare(DefaultInstanceService.openBuildRequest(secrets, row.getBuildRequest()));
             repository.markBuilt(id);
+            configuration.restarted(id);
             LOG.info("Instance {} is ACTIVE after {} ms of build", id, (System.nanoTime() - started) / 1_000_000);
         } catch (InvalidRequestException e) {
             fail(id, instance, e.getMessage());
@@ -202,10 +247,17 @@ public final class InstanceWorkflows implements AutoCloseable {
         try {
             DatastoreInstance instance = open(found.get())
                     .orElseThrow(() -> new IllegalStateException("datastore driver unavailable"));
-            instance.restart();
+            try {
+                instance.restart();
+            } catch (RuntimeException e) {
+                if (!configuration.recoverRestart(found.get(), context(found.get()).orElseThrow(), instance, e)) {
+                    throw e;
+                }
+            }
             repository.setHealth(id, Health.RUNNING);
             repository.transitionTask(id, InstanceStatus.Task.RESTARTING,
                     InstanceStatus.Task.NONE);
+            configuration.restarted(id);
         } catch (RuntimeException e) {
             LOG.error("Restart of instance {} failed", id, e);
             repository.markFailed(id, "Restart failed: " + e.getMessage());

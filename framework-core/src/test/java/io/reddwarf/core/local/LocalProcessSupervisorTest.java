@@ -67,7 +67,8 @@ final class LocalProcessSupervisorTest {
 
         supervisor.stop("sleeper", Duration.ofSeconds(5));
 
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+        // a stopped child may stay a zombie for an instant until the JVM reaps it: that counts as gone
+        assertThat(LocalProcessSupervisor.isRunning(pid)).isFalse();
         assertThat(home.resolve("run/sleeper.pid")).doesNotExist();
         assertThat(supervisor.alivePid("sleeper")).isEmpty();
     }

@@ -24,7 +24,7 @@ final class CreateInstanceParser {
     private static final Pattern FORBIDDEN_NAME_CHARS = Pattern.compile("[\"'`\\\\\\p{Cntrl}]");
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
     private static final List<String> NOT_IMPLEMENTED = List.of(
-            "replica_of", "replica_count", "restorePoint", "configuration", "locality", "modules");
+            "replica_of", "replica_count", "restorePoint", "locality", "modules");
 
     private CreateInstanceParser() {
     }
@@ -49,7 +49,19 @@ final class CreateInstanceParser {
                 datastoreField(instance.get("datastore"), "type"),
                 datastoreField(instance.get("datastore"), "version"),
                 databases(instance.get("databases")),
-                users(instance.get("users")));
+                users(instance.get("users")),
+                configurationId(instance.get("configuration")));
+    }
+
+    /** The configuration group to start with: its id, or absent ({@code null} and {@code ""} too). */
+    private static Optional<String> configurationId(JsonNode node) {
+        if (node == null || node.isNull() || node.isTextual() && node.textValue().isEmpty()) {
+            return Optional.empty();
+        }
+        if (!node.isTextual()) {
+            throw bad("The configuration must be the id of a configuration group.");
+        }
+        return Optional.of(node.textValue());
     }
 
     private static String name(JsonNode node) {

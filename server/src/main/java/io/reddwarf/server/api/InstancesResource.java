@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.reddwarf.core.ErrorCode;
 import io.reddwarf.core.ReddwarfException;
 import io.reddwarf.core.instance.InstanceService;
+import io.reddwarf.core.instance.InstanceUpdate;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -84,34 +85,19 @@ public final class InstancesResource {
     }
 
     /**
-     * {@code {"instance": {"name": "..."}}}: renames, 202. Trove's other attributes
-     * ({@code configuration}, {@code replica_of}, {@code access}) answer 501.
+     * {@code {"instance": {"name": ..., "configuration": id | null}}}: 202; with {@code ?dry_run=true}
+     * 200 and the plan of the configuration change, nothing changed.
      */
     @PUT
     @Path("{instance_id}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response update(@PathParam("project_id") String project, @PathParam("instance_id") String id,
-            byte[] body) {
-        JsonNode instance = Json.object(body).get("instance");
-        if (instance == null || !instance.isObject()) {
-            throw ReddwarfException.badRequest("The request body must contain an 'instance' object.");
-        }
-        for (Iterator<String> fields = instance.fieldNames(); fields.hasNext(); ) {
-            String field = fields.next();
-            if (!field.equals("name")) {
-                throw new ReddwarfException(ErrorCode.NOT_IMPLEMENTED,
-                        "Updating the '" + field + "' of an instance is not implemented.");
-            }
-        }
-        JsonNode name = instance.get("name");
-        if (name == null || name.isNull()) {
-            throw ReddwarfException.badRequest("The 'instance' object must give a new name.");
-        }
-        if (!name.isTextual()) {
-            throw ReddwarfException.badRequest("The instance name must be a string.");
-        }
-        instances.rename(project, id, name.textValue());
-        return Response.accepted().build();
+            @QueryParam("dry_run") String dryRun, byte[] body) {
+        InstanceUpdate update = InstanceUpdateParser.parse(body, DryRun.of(dryRun));
+        var plan = instances.update(project, id, update);
+        return update.dryRun() && plan.isPresent()
+                ? Response.ok(ConfigurationViews.Plan.of(plan.get())).build()
+                : Response.accepted().build();
     }
 
     /** The same as {@code PUT}. */
@@ -119,8 +105,8 @@ public final class InstancesResource {
     @Path("{instance_id}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response patch(@PathParam("project_id") String project, @PathParam("instance_id") String id,
-            byte[] body) {
-        return update(project, id, body);
+            @QueryParam("dry_run") String dryRun, byte[] body) {
+        return update(project, id, dryRun, body);
     }
 
     /**

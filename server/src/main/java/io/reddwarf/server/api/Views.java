@@ -94,6 +94,10 @@ final class Views {
     record Fault(String message, String created) {
     }
 
+    /** The instance's configuration group, as Trove links it. */
+    record ConfigurationRef(String id, List<Link> links) {
+    }
+
     record InstanceJson(
             String id,
             String name,
@@ -109,6 +113,7 @@ final class Views {
             String region,
             @JsonProperty("tenant_id") String tenantId,
             Fault fault,
+            ConfigurationRef configuration,
             List<Link> links) {
 
         static InstanceJson of(InstanceView i, Links links) {
@@ -128,6 +133,7 @@ final class Views {
                     REGION,
                     i.projectId(),
                     i.fault().map(f -> new Fault(f.message(), time(f.created()))).orElse(null),
+                    i.configurationId().map(c -> new ConfigurationRef(c, links.of("configurations/" + c))).orElse(null),
                     links.of("instances/" + i.id()));
         }
     }

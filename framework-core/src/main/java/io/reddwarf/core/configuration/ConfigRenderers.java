@@ -1,0 +1,48 @@
+package io.reddwarf.core.configuration;
+
+import io.reddwarf.spi.ConfigRenderer;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link ConfigRenderer}s on the class path by datastore type; a broken one is logged and skipped. */
+public final class ConfigRenderers {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigRenderers.class);
+
+    private final Map<String, ConfigRenderer> renderers;
+
+    private ConfigRenderers(Map<String, ConfigRenderer> renderers) {
+        this.renderers = Map.copyOf(renderers);
+    }
+
+    public static ConfigRenderers load(ClassLoader loader) {
+        return of(ServiceLoader.load(ConfigRenderer.class, loader).iterator());
+    }
+
+    public static ConfigRenderers of(Iterator<ConfigRenderer> providers) {
+        Map<String, ConfigRenderer> found = new LinkedHashMap<>();
+        while (true) {
+            try {
+                if (!providers.hasNext()) {
+                    break;
+                }
+                ConfigRenderer renderer = providers.next();
+                if (found.putIfAbsent(renderer.datastoreType(), renderer) != null) {
+                    LOG.error("Two configuration renderers claim datastore '{}'; using the first.", renderer.datastoreType());
+                }
+            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+                LOG.error("Skipping a configuration renderer that cannot be loaded: {}", e.getMessage());
+            }
+        }
+        return new ConfigRenderers(found);
+    }
+
+    public Optional<ConfigRenderer> forType(String type) {
+        return Optional.ofNullable(renderers.get(type));
+    }
+}
