@@ -51,9 +51,9 @@ public final class Reddwarf implements AutoCloseable {
     private final InstanceWorkflows workflows;
     private final HealthMonitor health;
     private final InstanceService instances;
+    private final ConfigurationService configurations;
     private final AccountService accounts;
     private final QuotaService quotas;
-    private final ConfigurationService configurations;
 
     private Reddwarf(CoreConfig config, Database database, DriverRegistry drivers) {
         this.config = config;
@@ -138,17 +138,16 @@ public final class Reddwarf implements AutoCloseable {
         return instances;
     }
 
+    public ConfigurationService configurations() {
+        return configurations;
+    }
+
     public QuotaService quotas() {
         return quotas;
     }
 
     public AccountService accounts() {
         return accounts;
-
-    }
-
-    public ConfigurationService configurations() {
-        return configurations;
     }
 
     public DatastoreCatalog datastores() {

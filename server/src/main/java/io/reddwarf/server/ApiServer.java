@@ -7,13 +7,13 @@ import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.instance.InstanceService;
 import io.reddwarf.core.configuration.ConfigurationService;
-import io.reddwarf.core.quota.QuotaService;
 import io.reddwarf.server.api.ApiExceptionMapper;
 import io.reddwarf.server.api.ConfigurationsResource;
-import io.reddwarf.server.api.DatabasesResource;
 import io.reddwarf.server.api.InstanceConfigurationResource;
 import io.reddwarf.server.api.MgmtParametersResource;
 import io.reddwarf.server.api.ParametersResource;
+import io.reddwarf.core.quota.QuotaService;
+import io.reddwarf.server.api.DatabasesResource;
 import io.reddwarf.server.api.DatastoresResource;
 import io.reddwarf.server.api.FlavorsResource;
 import io.reddwarf.server.api.InstancesResource;
@@ -92,17 +92,17 @@ public final class ApiServer implements AutoCloseable {
                 .register(DatastoresResource.class)
                 .register(FlavorsResource.class)
                 .register(InstancesResource.class)
+                .register(ConfigurationsResource.class)
+                .register(ParametersResource.ByDatastore.class)
+                .register(ParametersResource.ByVersionId.class)
+                .register(InstanceConfigurationResource.class)
+                .register(MgmtParametersResource.class)
                 .register(DatabasesResource.class)
                 .register(UsersResource.class)
                 .register(RootResource.class)
                 .register(MgmtResource.class)
                 .register(QuotasResource.class)
                 .register(LimitsResource.class)
-                .register(ConfigurationsResource.class)
-                .register(ParametersResource.ByDatastore.class)
-                .register(ParametersResource.ByVersionId.class)
-                .register(InstanceConfigurationResource.class)
-                .register(MgmtParametersResource.class)
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(ObjectMapperResolver.class)
                 .register(ApiExceptionMapper.class)
@@ -114,10 +114,10 @@ public final class ApiServer implements AutoCloseable {
                         bind(core.instances()).to(InstanceService.class);
                         bind(core.datastores()).to(DatastoreCatalog.class);
                         bind(core.flavors()).to(FlavorCatalog.class);
+                        bind(core.configurations()).to(ConfigurationService.class);
                         bind(core.accounts()).to(AccountService.class);
                         bind(core.quotas()).to(QuotaService.class);
                         bind(rateLimiter).to(RateLimiter.class);
-                        bind(core.configurations()).to(ConfigurationService.class);
                     }
                 })
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)

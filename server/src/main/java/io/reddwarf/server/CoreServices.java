@@ -12,7 +12,7 @@ import io.reddwarf.core.quota.QuotaService;
 
 /** The core services the API's resources call; the HTTP layer needs nothing else from the core. */
 public record CoreServices(InstanceService instances, DatastoreCatalog datastores, FlavorCatalog flavors,
-        AccountService accounts, QuotaService quotas, ConfigurationService configurations) {
+        ConfigurationService configurations, AccountService accounts, QuotaService quotas) {
     public CoreServices {
         requireNonNull(quotas, "quotas is null");
         requireNonNull(accounts, "accounts is null");
@@ -23,7 +23,7 @@ public record CoreServices(InstanceService instances, DatastoreCatalog datastore
     }
 
     public static CoreServices of(Reddwarf core) {
-        return new CoreServices(core.instances(), core.datastores(), core.flavors(), core.accounts(), core.quotas(),
-                core.configurations());
+        return new CoreServices(core.instances(), core.datastores(), core.flavors(), core.configurations(),
+                core.accounts(), core.quotas());
     }
 }

@@ -399,6 +399,14 @@ final class ErrorShapesTest {
                 "The marker nope is not an instance of this project.");
     }
 
+    @Test
+    void anUpdateMustChangeSomething() throws IOException {
+        assertError(http.method("PUT", instances() + "/" + ready, "{\"instance\": {}}"), 400,
+                "badRequest", "The update must change the instance's name or configuration.");
+        assertError(http.method("PUT", instances() + "/" + ready, "{\"instance\": {\"configuration\": 7}}"), 400,
+                "badRequest", "The configuration must be the id of a configuration group.");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "{\"instance\": {\"name\": 3}}|400|badRequest|The instance name must be a string.",
@@ -409,13 +417,5 @@ final class ErrorShapesTest {
     void badUpdates(String body, int status, String name, String message) throws IOException {
         assertError(http.method("PUT", instances() + "/" + ready, body), status, name, message);
         assertError(http.method("PATCH", instances() + "/" + ready, body), status, name, message);
-    }
-
-    @Test
-    void anUpdateMustChangeSomething() throws IOException {
-        assertError(http.method("PUT", instances() + "/" + ready, "{\"instance\": {}}"), 400,
-                "badRequest", "The update must change the instance's name or configuration.");
-        assertError(http.method("PUT", instances() + "/" + ready, "{\"instance\": {\"configuration\": 7}}"), 400,
-                "badRequest", "The configuration must be the id of a configuration group.");
     }
 }

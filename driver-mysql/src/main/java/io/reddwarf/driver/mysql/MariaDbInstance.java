@@ -601,7 +601,10 @@ final class MariaDbInstance implements DatastoreInstance {
         Path log = context.logDir().resolve("error.log");
         try {
             List<String> lines = Files.readAllLines(log, UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+            // the reason is in the [ERROR] lines; the notes before them only fill the fault message
+            List<String> errors = lines.stream().filter(l -> l.contains("[ERROR]")).toList();
+            List<String> shown = errors.isEmpty() ? lines : errors;
+            return String.join("\n", shown.subList(Math.max(0, shown.size() - 5), shown.size()));
         } catch (IOException e) {
             return "(no error log at " + log + ")";
         }

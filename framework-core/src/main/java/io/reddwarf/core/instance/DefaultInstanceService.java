@@ -48,14 +48,8 @@ public final class DefaultInstanceService implements InstanceService {
     private final LocalProvider provider;
     private final SecretBox secrets;
     private final InstanceWorkflows workflows;
-    private final QuotaService quotas;
     private final Optional<ConfigurationService> configurations;
-
-    public DefaultInstanceService(CoreConfig config, InstanceRepository repository, DatastoreCatalog datastores,
-            FlavorCatalog flavors, DriverRegistry drivers, LocalProvider provider, SecretBox secrets,
-            InstanceWorkflows workflows, QuotaService quotas) {
-        this(config, repository, datastores, flavors, drivers, provider, secrets, workflows, quotas, Optional.empty());
-    }
+    private final QuotaService quotas;
 
     /** @param configurations configuration groups, for instances created with or updated to use one */
     public DefaultInstanceService(CoreConfig config, InstanceRepository repository, DatastoreCatalog datastores,
@@ -220,6 +214,30 @@ public final class DefaultInstanceService implements InstanceService {
         workflows.scheduleRestart(instanceId);
     }
 
+    /** The name changes at once; a configuration change goes to the configuration service. */
+    @Override
+    public Optional<ApplyPlan> update(String projectId, String instanceId, InstanceUpdate update) {
+        load(projectId, instanceId);
+        if (update.name().isEmpty() && update.configuration().isEmpty()) {
+            throw ReddwarfException.badRequest("The update must change the instance's name or configuration.");
+        }
+        update.name().ifPresent(DefaultInstanceService::validateName);
+        Optional<ApplyPlan> plan = Optional.empty();
+        if (update.configuration().isPresent()) {
+            plan = Optional.of(configurationService().attach(projectId, instanceId,
+                    update.configuration().get().attach(), update.dryRun()));
+        }
+        if (update.name().isPresent() && !update.dryRun()) {
+            repository.rename(instanceId, update.name().get());
+        }
+        return plan;
+    }
+
+    private ConfigurationService configurationService() {
+        return configurations.orElseThrow(() -> new ReddwarfException(ErrorCode.NOT_IMPLEMENTED,
+                "Configuration groups are not available."));
+    }
+
     @Override
     public void resetStatus(String projectId, String instanceId) {
         load(projectId, instanceId);
@@ -239,7 +257,7 @@ public final class DefaultInstanceService implements InstanceService {
             throw ReddwarfException.badRequest(
                     "Volume size must be a whole number of GB between 1 and " + MAX_VOLUME_GB + ".");
         }
-        if (!isRunning(statusOf(row))) {
+        if (statusOf(row) != InstanceStatus.ACTIVE) {
             throw notReady(instanceId);
         }
         if (!repository.resizeVolumeChecked(projectId, instanceId, size,
@@ -256,7 +274,7 @@ public final class DefaultInstanceService implements InstanceService {
         if (flavor.id().equals(row.getFlavorId())) {
             throw ReddwarfException.badRequest("The new flavor must differ from the current flavor " + flavor.id() + ".");
         }
-        if (!isRunning(statusOf(row))) {
+        if (statusOf(row) != InstanceStatus.ACTIVE) {
             throw notReady(instanceId);
         }
         int currentRam = ramOf(row.getFlavorId());
@@ -293,30 +311,6 @@ public final class DefaultInstanceService implements InstanceService {
                 Optional.ofNullable(row.getDeletedAt()).map(InstanceRepository::instant));
     }
 
-    /** The name changes at once; a configuration change goes to the configuration service. */
-    @Override
-    public Optional<ApplyPlan> update(String projectId, String instanceId, InstanceUpdate update) {
-        load(projectId, instanceId);
-        if (update.name().isEmpty() && update.configuration().isEmpty()) {
-            throw ReddwarfException.badRequest("The update must change the instance's name or configuration.");
-        }
-        update.name().ifPresent(DefaultInstanceService::validateName);
-        Optional<ApplyPlan> plan = Optional.empty();
-        if (update.configuration().isPresent()) {
-            plan = Optional.of(configurationService().attach(projectId, instanceId,
-                    update.configuration().get().attach(), update.dryRun()));
-        }
-        if (update.name().isPresent() && !update.dryRun()) {
-            repository.rename(instanceId, update.name().get());
-        }
-        return plan;
-    }
-
-    private ConfigurationService configurationService() {
-        return configurations.orElseThrow(() -> new ReddwarfException(ErrorCode.NOT_IMPLEMENTED,
-                "Configuration groups are not available."));
-    }
-
     private static ReddwarfException notReady(String instanceId) {
         return ReddwarfException.unprocessable("Instance " + instanceId + " is not ready.");
     }
@@ -324,11 +318,6 @@ public final class DefaultInstanceService implements InstanceService {
     private InstancesRecord load(String projectId, String instanceId) {
         return repository.findLive(projectId, instanceId)
                 .orElseThrow(() -> ReddwarfException.notFound("Resource " + instanceId + " cannot be found."));
-    }
-
-    /** ACTIVE, or ACTIVE with configuration values waiting for a restart. */
-    private static boolean isRunning(InstanceStatus status) {
-        return status == InstanceStatus.ACTIVE || status == InstanceStatus.RESTART_REQUIRED;
     }
 
     static InstanceStatus statusOf(InstancesRecord row) {

@@ -34,6 +34,19 @@ public interface InstanceService {
     void restart(String projectId, String instanceId);
 
     /**
+     * Changes the instance: its name and/or its configuration group. A configuration change is
+     * applied by a workflow; with {@link InstanceUpdate#dryRun()} nothing changes and the plan says
+     * what would happen.
+     *
+     * @return the plan of the configuration change, empty when the update did not mention one
+     */
+    default java.util.Optional<io.reddwarf.core.configuration.ApplyPlan> update(String projectId, String instanceId,
+            InstanceUpdate update) {
+        throw new io.reddwarf.core.ReddwarfException(io.reddwarf.core.ErrorCode.NOT_IMPLEMENTED,
+                "Updating an instance is not implemented.");
+    }
+
+    /**
      * Administrators: instances of every project (or of {@code projectId}), oldest first; only
      * deleted ones, only live ones, or both when {@code deleted} is empty.
      */
@@ -60,17 +73,4 @@ public interface InstanceService {
      * current one, 422 unless ACTIVE, 413 when the project's RAM quota would be exceeded.
      */
     void resizeFlavor(String projectId, String instanceId, String flavorRef);
-
-    /**
-     * Changes the instance: its name and/or its configuration group. A configuration change is
-     * applied by a workflow; with {@link InstanceUpdate#dryRun()} nothing changes and the plan says
-     * what would happen.
-     *
-     * @return the plan of the configuration change, empty when the update did not mention one
-     */
-    default java.util.Optional<io.reddwarf.core.configuration.ApplyPlan> update(String projectId, String instanceId,
-            InstanceUpdate update) {
-        throw new io.reddwarf.core.ReddwarfException(io.reddwarf.core.ErrorCode.NOT_IMPLEMENTED,
-                "Updating an instance is not implemented.");
-    }
 }

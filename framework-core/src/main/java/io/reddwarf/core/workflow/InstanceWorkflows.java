@@ -46,9 +46,9 @@ public final class InstanceWorkflows implements AutoCloseable {
     private final OneTimeTask<Void> create;
     private final OneTimeTask<Void> delete;
     private final OneTimeTask<Void> restart;
-    private final OneTimeTask<Void> resize;
     private final ConfigurationHook configuration;
     private final List<Task<?>> extraTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final OneTimeTask<Void> resize;
     private Scheduler scheduler;
 
     public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
