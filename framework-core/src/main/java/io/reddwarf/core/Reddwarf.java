@@ -9,6 +9,8 @@ import io.reddwarf.core.backup.BackupService;
 import io.reddwarf.core.backup.BackupStrategies;
 import io.reddwarf.core.backup.BackupWorkflows;
 import io.reddwarf.core.backup.DefaultBackupService;
+import io.reddwarf.core.account.AccountService;
+import io.reddwarf.core.account.DefaultAccountService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.catalog.RegistryDatastoreCatalog;
@@ -23,8 +25,12 @@ import io.reddwarf.core.instance.InstanceStatus.Task;
 import io.reddwarf.core.persistence.Database;
 import io.reddwarf.core.persistence.BackupRepository;
 import io.reddwarf.core.persistence.InstanceRepository;
+import io.reddwarf.core.persistence.QuotaRepository;
+import io.reddwarf.core.persistence.RootHistoryRepository;
 import io.reddwarf.core.persistence.SecretBox;
 import io.reddwarf.core.provider.LocalProvider;
+import io.reddwarf.core.quota.DefaultQuotaService;
+import io.reddwarf.core.quota.QuotaService;
 import io.reddwarf.core.registry.DriverRegistry;
 import io.reddwarf.core.workflow.HealthMonitor;
 import io.reddwarf.core.workflow.InstanceContexts;
@@ -33,6 +39,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -56,6 +63,8 @@ public final class Reddwarf implements AutoCloseable {
     private final InstanceService instances;
     private final DefaultBackupService backups;
     private final ConfigurationService configurations;
+    private final AccountService accounts;
+    private final QuotaService quotas;
 
     private Reddwarf(CoreConfig config, Database database, DriverRegistry drivers) {
         this.config = config;
@@ -81,10 +90,13 @@ public final class Reddwarf implements AutoCloseable {
                 contexts, java.util.Optional.of(backupWorkflows));
         configurations.bind(workflows);
         this.health = new HealthMonitor(repository, workflows, config.buildTimeout());
+        this.quotas = new DefaultQuotaService(new QuotaRepository(database.dsl()), repository, flavors);
         this.backups = new DefaultBackupService(backupRepository, repository, contexts, strategies, backupWorkflows,
                 workflows);
         this.instances = new DefaultInstanceService(config, repository, datastores, flavors, drivers, provider,
-                secrets, workflows, java.util.Optional.of(configurations), java.util.Optional.of(backups));
+                secrets, workflows, quotas, Optional.of(configurations), Optional.of(backups));
+        this.accounts = new DefaultAccountService(repository, new RootHistoryRepository(database.dsl()), drivers,
+                workflows);
         reconcile(repository, provider);
     }
 
@@ -153,6 +165,14 @@ public final class Reddwarf implements AutoCloseable {
 
     public ConfigurationService configurations() {
         return configurations;
+    }
+
+    public QuotaService quotas() {
+        return quotas;
+    }
+
+    public AccountService accounts() {
+        return accounts;
     }
 
     public DatastoreCatalog datastores() {

@@ -3,6 +3,7 @@ package io.reddwarf.server;
 import static java.util.Objects.requireNonNull;
 
 import io.reddwarf.core.backup.BackupService;
+import io.reddwarf.core.account.AccountService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.instance.InstanceService;
@@ -12,12 +13,20 @@ import io.reddwarf.server.api.ConfigurationsResource;
 import io.reddwarf.server.api.InstanceConfigurationResource;
 import io.reddwarf.server.api.MgmtParametersResource;
 import io.reddwarf.server.api.ParametersResource;
+import io.reddwarf.core.quota.QuotaService;
+import io.reddwarf.server.api.DatabasesResource;
 import io.reddwarf.server.api.DatastoresResource;
 import io.reddwarf.server.api.FlavorsResource;
 import io.reddwarf.server.api.BackupsResource;
 import io.reddwarf.server.api.InstanceBackupsResource;
 import io.reddwarf.server.api.InstancesResource;
+import io.reddwarf.server.api.LimitsResource;
+import io.reddwarf.server.api.MgmtResource;
 import io.reddwarf.server.api.ObjectMapperResolver;
+import io.reddwarf.server.api.QuotasResource;
+import io.reddwarf.server.api.RateLimiter;
+import io.reddwarf.server.api.RootResource;
+import io.reddwarf.server.api.UsersResource;
 import io.reddwarf.server.api.VersionsResource;
 import io.reddwarf.server.auth.AuthFilter;
 import io.reddwarf.server.auth.TokenAuthenticator;
@@ -52,11 +61,19 @@ public final class ApiServer implements AutoCloseable {
      * @param port the port, 0 for any free one
      */
     public static ApiServer start(String bind, int port, CoreServices core, TokenAuthenticator authenticator) {
+        return start(bind, port, core, authenticator,
+                new RateLimiter(RateLimiter.DEFAULT_PER_MINUTE, java.time.Clock.systemUTC()));
+    }
+
+    /** As {@link #start(String, int, CoreServices, TokenAuthenticator)}, with the given rate limits. */
+    public static ApiServer start(String bind, int port, CoreServices core, TokenAuthenticator authenticator,
+            RateLimiter rateLimiter) {
         requireNonNull(bind, "bind is null");
+        requireNonNull(rateLimiter, "rateLimiter is null");
         requireNonNull(core, "core is null");
         requireNonNull(authenticator, "authenticator is null");
         HttpServer http = GrizzlyHttpServerFactory.createHttpServer(
-                URI.create("http://" + hostForUri(bind) + ":" + port + "/"), application(core, authenticator), false);
+                URI.create("http://" + hostForUri(bind) + ":" + port + "/"), application(core, authenticator, rateLimiter), false);
         http.getServerConfiguration().setDefaultErrorPageGenerator(new JsonErrorPageGenerator());
         for (NetworkListener listener : http.getListeners()) {
             listener.registerAddOn(new UpgradeStrippingAddOn());
@@ -72,7 +89,7 @@ public final class ApiServer implements AutoCloseable {
         return new ApiServer(http, URI.create("http://" + hostForUri(clientHost(bind)) + ":" + actualPort + "/"));
     }
 
-    static ResourceConfig application(CoreServices core, TokenAuthenticator authenticator) {
+    static ResourceConfig application(CoreServices core, TokenAuthenticator authenticator, RateLimiter rateLimiter) {
         return new ResourceConfig()
                 .register(VersionsResource.class)
                 .register(DatastoresResource.class)
@@ -85,10 +102,17 @@ public final class ApiServer implements AutoCloseable {
                 .register(ParametersResource.ByVersionId.class)
                 .register(InstanceConfigurationResource.class)
                 .register(MgmtParametersResource.class)
+                .register(DatabasesResource.class)
+                .register(UsersResource.class)
+                .register(RootResource.class)
+                .register(MgmtResource.class)
+                .register(QuotasResource.class)
+                .register(LimitsResource.class)
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(ObjectMapperResolver.class)
                 .register(ApiExceptionMapper.class)
                 .register(new AuthFilter(authenticator))
+                .register(rateLimiter)
                 .register(new AbstractBinder() {
                     @Override
                     protected void configure() {
@@ -97,6 +121,9 @@ public final class ApiServer implements AutoCloseable {
                         bind(core.datastores()).to(DatastoreCatalog.class);
                         bind(core.flavors()).to(FlavorCatalog.class);
                         bind(core.configurations()).to(ConfigurationService.class);
+                        bind(core.accounts()).to(AccountService.class);
+                        bind(core.quotas()).to(QuotaService.class);
+                        bind(rateLimiter).to(RateLimiter.class);
                     }
                 })
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)

@@ -4,14 +4,20 @@ import static java.util.Objects.requireNonNull;
 
 import io.reddwarf.core.Reddwarf;
 import io.reddwarf.core.backup.BackupService;
+import io.reddwarf.core.account.AccountService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.configuration.ConfigurationService;
 import io.reddwarf.core.instance.InstanceService;
+import io.reddwarf.core.quota.QuotaService;
 
 /** The core services the API's resources call; the HTTP layer needs nothing else from the core. */
 public record CoreServices(InstanceService instances, DatastoreCatalog datastores, FlavorCatalog flavors,
-        ConfigurationService configurations, BackupService backups) {    public CoreServices {
+        ConfigurationService configurations, AccountService accounts, QuotaService quotas,
+        BackupService backups) {
+    public CoreServices {
+        requireNonNull(quotas, "quotas is null");
+        requireNonNull(accounts, "accounts is null");
         requireNonNull(instances, "instances is null");
         requireNonNull(datastores, "datastores is null");
         requireNonNull(flavors, "flavors is null");
@@ -21,6 +27,6 @@ public record CoreServices(InstanceService instances, DatastoreCatalog datastore
 
     public static CoreServices of(Reddwarf core) {
         return new CoreServices(core.instances(), core.datastores(), core.flavors(), core.configurations(),
-                core.backups());
+                core.accounts(), core.quotas(), core.backups());
     }
 }

@@ -353,8 +353,12 @@ final class ErrorShapesTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "{\"frobnicate\": {}}|400|badRequest|Invalid instance action: 'frobnicate'.",
-        "{\"resize\": {\"flavorRef\": \"3\"}}|501|notImplemented|The 'resize' action is not implemented.",
-        "{\"reset_status\": {}}|501|notImplemented|The 'reset_status' action is not implemented.",
+        "{\"resize\": {\"flavorRef\": \"99\"}}|404|itemNotFound|Flavor 99 could not be found.",
+        "{\"resize\": {\"flavorRef\": true}}|400|badRequest|The flavorRef must be a flavor id.",
+        "{\"resize\": {\"volume\": {\"size\": 1}}}|400|badRequest|The new volume size must be larger than the current volume size of 1 GB.",
+        "{\"resize\": {\"volume\": {\"size\": -2}}}|400|badRequest|The volume size must be a positive integer.",
+        "{\"resize\": {\"volume\": 2}}|400|badRequest|The 'resize' action takes {\"volume\": {\"size\": N}}.",
+        "{\"reset_status\": {}}|403|forbidden|This operation is reserved for administrators.",
         "{}|400|badRequest|The request body must name exactly one action.",
         "{\"restart\": {}, \"resize\": {}}|400|badRequest|The request body must name exactly one action.",
         "{\"restart\": 1}|400|badRequest|The 'restart' action takes an empty object: {\"restart\": {}}.",
@@ -403,5 +407,17 @@ final class ErrorShapesTest {
                 "badRequest", "The update must change the instance's name or configuration.");
         assertError(http.method("PUT", instances() + "/" + ready, "{\"instance\": {\"configuration\": 7}}"), 400,
                 "badRequest", "The configuration must be the id of a configuration group.");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"instance\": {\"name\": 3}}|400|badRequest|The instance name must be a string.",
+        "{\"instance\": {\"name\": \"a`b\"}}|400|badRequest|Instance name must not contain quotes, backticks, backslashes or control characters.",
+        "{\"name\": \"b\"}|400|badRequest|The request body must contain an 'instance' object.",
+        "[1]|400|badRequest|The request body must be a JSON object."
+    })
+    void badUpdates(String body, int status, String name, String message) throws IOException {
+        assertError(http.method("PUT", instances() + "/" + ready, body), status, name, message);
+        assertError(http.method("PATCH", instances() + "/" + ready, body), status, name, message);
     }
 }

@@ -52,6 +52,18 @@ public interface DatastoreInstance {
      */
     void destroy();
 
+    /**
+     * Applies the context's flavor, which the control plane has just changed: re-renders the engine
+     * settings sized by the flavor (memory, connections) and restarts the engine. Called by a
+     * workflow worker, one operation at a time per instance; idempotent.
+     *
+     * @throws NotSupportedException if the datastore cannot change flavors
+     * @throws DatastoreException    if the engine does not come back
+     */
+    default void applyFlavor() {
+        throw new NotSupportedException("resize", type());
+    }
+
     /** Databases (schemas) of the instance. */
     default DatabaseAdmin databases() {
         throw new NotSupportedException("databases", type());

@@ -284,6 +284,10 @@ public abstract class DatastoreTck {
         if (claims(Capability.DATABASES)) {
             call("writing as a user granted a database", () -> engineClient().put(other, "granted", "yes"));
             expectValue(other, "granted", "yes", "a write by a user granted the database");
+            call("databases().create()", () -> instance.databases().create(List.of(DatabaseSpec.named("tck_private"))));
+            Session elsewhere = new Session(prepared.context(), instance.endpoint(), Optional.of(OTHER_USER), Optional.of("tck_private"));
+            assertThat(engineClient().canLogIn(elsewhere)).as("a user can use a database it was not granted").isFalse();
+            call("databases().drop()", () -> instance.databases().drop("tck_private"));
         }
 
         call("users().drop()", () -> instance.users().drop(OTHER_USER.user(), "%"));
@@ -514,8 +518,14 @@ public abstract class DatastoreTck {
         assertThat(pids).as("engine processes of a running instance").isNotEmpty();
         TckInstanceContext.killProcessesReferencing(context.homeDir());
         long deadline = System.nanoTime() + CRASH_WAIT.toNanos();
-        while (!TckInstanceContext.processesReferencing(context.homeDir()).isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+        while (!TckInstanceContext.processesReferencing(context.homeDir()).isEmpty()) {
+            assertThat(System.nanoTime() - deadline).as("engine processes still alive %s after SIGKILL", CRASH_WAIT).isNegative();
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while killing the engine", e);
+            }
         }
     }
 

@@ -55,7 +55,7 @@ public final class MariaDbConfigRenderer implements ConfigRenderer {
 
     /** The renderer for MariaDB over the binaries installed on this host. */
     public MariaDbConfigRenderer() {
-        this(new MariaDbEngine(), Binaries.fromEnvironment());
+        this(new MariaDbEngine(), Binaries.fromEnvironment(new MariaDbEngine().binDirProperty()));
     }
 
     MariaDbConfigRenderer(Engine engine, Binaries binaries) {

@@ -14,6 +14,7 @@ import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.Endpoint;
 import io.reddwarf.spi.HealthStatus;
 import io.reddwarf.spi.InstanceContext;
+import io.reddwarf.spi.InvalidRequestException;
 import io.reddwarf.spi.PrepareRequest;
 import io.reddwarf.spi.ProcessSupervisor.Daemon;
 import io.reddwarf.spi.RootAdmin;
@@ -37,11 +38,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -257,6 +262,13 @@ final class MariaDbInstance implements DatastoreInstance {
         deleteTree(context.homeDir());
     }
 
+    /** The settings file is rendered from the context's flavor; the engine reads it at start. */
+    @Override
+    public void applyFlavor() {
+        writeServerConfig();
+        restart();
+    }
+
     @Override
     public DatabaseAdmin databases() {
         return new DatabaseAdmin() {
@@ -273,9 +285,13 @@ final class MariaDbInstance implements DatastoreInstance {
             @Override
             public void create(List<DatabaseSpec> databases) {
                 databases.forEach(MySqlIdentifiers::validateDatabase);
-                if (!databases.isEmpty()) {
-                    admin(createDatabasesSql(databases), List.of());
+                if (databases.isEmpty()) {
+                    return;
                 }
+                if (databases.stream().anyMatch(d -> d.characterSet().isPresent() || d.collation().isPresent())) {
+                    checkCharacterSets(databases);
+                }
+                admin(createDatabasesSql(databases), List.of());
             }
 
             @Override
@@ -325,6 +341,80 @@ final class MariaDbInstance implements DatastoreInstance {
                 MySqlIdentifiers.validateHost(host);
                 admin("DROP USER IF EXISTS " + quoteAccount(name, host) + ";\n", List.of());
             }
+
+            @Override
+            public String datastoreType() {
+                return type();
+            }
+
+            /** RENAME USER carries the privileges along; a failed password change renames the account back. */
+            @Override
+            public void update(String name, String host, UserUpdate update) {
+                MySqlIdentifiers.validateUserName(name);
+                MySqlIdentifiers.validateHost(host);
+                String newName = update.name().orElse(name);
+                String newHost = update.host().orElse(host);
+                MySqlIdentifiers.validateUserName(newName);
+                MySqlIdentifiers.validateHost(newHost);
+                String account = quoteAccount(name, host);
+                String renamed = quoteAccount(newName, newHost);
+                boolean rename = !account.equals(renamed);
+                if (rename) {
+                    admin("RENAME USER " + account + " TO " + renamed + ";\n", List.of());
+                }
+                if (update.password().isPresent()) {
+                    Secret password = update.password().get();
+                    try {
+                        admin("ALTER USER " + renamed + " IDENTIFIED BY " + quoteString(password.value()) + ";\n",
+                                List.of(password));
+                    } catch (DatastoreException e) {
+                        if (rename) {
+                            admin("RENAME USER " + renamed + " TO " + account + ";\n", List.of());
+                        }
+                        throw e;
+                    }
+                }
+            }
+
+            @Override
+            public void changePasswords(List<PasswordChange> changes) {
+                StringBuilder sql = new StringBuilder();
+                List<Secret> secrets = new ArrayList<>();
+                for (PasswordChange change : changes) {
+                    MySqlIdentifiers.validateUserName(change.name());
+                    MySqlIdentifiers.validateHost(change.host());
+                    secrets.add(change.password());
+                    sql.append("ALTER USER ").append(quoteAccount(change.name(), change.host())).append(" IDENTIFIED BY ")
+                            .append(quoteString(change.password().value())).append(";\n");
+                }
+                if (!changes.isEmpty()) {
+                    admin(sql.toString(), secrets);
+                }
+            }
+
+            @Override
+            public void grant(String name, String host, List<String> databases) {
+                MySqlIdentifiers.validateUserName(name);
+                MySqlIdentifiers.validateHost(host);
+                StringBuilder sql = new StringBuilder();
+                for (String database : databases) {
+                    MySqlIdentifiers.validateDatabaseName(database);
+                    sql.append("GRANT ALL PRIVILEGES ON ").append(quoteGrantDatabase(database)).append(".* TO ")
+                            .append(quoteAccount(name, host)).append(";\n");
+                }
+                if (!databases.isEmpty()) {
+                    admin(sql.toString(), List.of());
+                }
+            }
+
+            @Override
+            public void revoke(String name, String host, String database) {
+                MySqlIdentifiers.validateUserName(name);
+                MySqlIdentifiers.validateHost(host);
+                MySqlIdentifiers.validateDatabaseName(database);
+                admin("REVOKE ALL PRIVILEGES ON " + quoteGrantDatabase(database) + ".* FROM "
+                        + quoteAccount(name, host) + ";\n", List.of());
+            }
         };
     }
 
@@ -368,6 +458,53 @@ final class MariaDbInstance implements DatastoreInstance {
                     "Instance " + context.instanceId() + " has no administrative account: it has not been prepared.")));
         }
         return client().runAsAdmin(sql, secrets);
+    }
+
+    /**
+     * Checks character sets and collations against the engine's own lists. Names are compared
+     * without regard to case; {@code utf8} means {@code utf8mb3}, as it does in the engine.
+     */
+    private void checkCharacterSets(List<DatabaseSpec> databases) {
+        Map<String, String> collations = new HashMap<>();
+        Set<String> characterSets = new HashSet<>();
+        for (List<String> row : admin("SELECT CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLLATIONS"
+                + " WHERE CHARACTER_SET_NAME IS NOT NULL;\n", List.of())) {
+            characterSets.add(row.get(0).toLowerCase(Locale.ROOT));
+            collations.put(row.get(1).toLowerCase(Locale.ROOT), row.get(0).toLowerCase(Locale.ROOT));
+        }
+        for (DatabaseSpec database : databases) {
+            Optional<String> characterSet = database.characterSet().map(cs -> listedName(cs, characterSets::contains));
+            if (characterSet.isPresent() && !characterSets.contains(characterSet.get())) {
+                throw new InvalidRequestException("Character set '" + database.characterSet().get()
+                        + "' is not supported by the engine.");
+            }
+            if (database.collation().isPresent()) {
+                String owner = collations.get(listedName(database.collation().get(), collations::containsKey));
+                if (owner == null) {
+                    throw new InvalidRequestException("Collation '" + database.collation().get()
+                            + "' is not supported by the engine.");
+                }
+                if (characterSet.isPresent() && !owner.equals(characterSet.get())) {
+                    throw new InvalidRequestException("Collation '" + database.collation().get()
+                            + "' does not belong to character set '" + database.characterSet().get() + "'.");
+                }
+            }
+        }
+    }
+
+    /**
+     * The lower-case name as the engine lists it: engines that list {@code utf8mb3} instead of
+     * {@code utf8} still accept {@code utf8} and {@code utf8_*} as aliases.
+     */
+    private static String listedName(String name, java.util.function.Predicate<String> listed) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (listed.test(lower)) {
+            return lower;
+        }
+        if (lower.equals("utf8")) {
+            return "utf8mb3";
+        }
+        return lower.startsWith("utf8_") ? "utf8mb3_" + lower.substring(5) : lower;
     }
 
     private MySqlClient client() {
@@ -464,7 +601,10 @@ final class MariaDbInstance implements DatastoreInstance {
         Path log = context.logDir().resolve("error.log");
         try {
             List<String> lines = Files.readAllLines(log, UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+            // the reason is in the [ERROR] lines; the notes before them only fill the fault message
+            List<String> errors = lines.stream().filter(l -> l.contains("[ERROR]")).toList();
+            List<String> shown = errors.isEmpty() ? lines : errors;
+            return String.join("\n", shown.subList(Math.max(0, shown.size() - 5), shown.size()));
         } catch (IOException e) {
             return "(no error log at " + log + ")";
         }

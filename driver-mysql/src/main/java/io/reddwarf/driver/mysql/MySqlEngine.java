@@ -20,11 +20,30 @@ import java.util.regex.Pattern;
  */
 final class MySqlEngine implements Engine {
     static final String ROOT_SECRET = "root-password";
+    private final String type;
+    private final String binDirProperty;
+    private final Optional<String> product;
+
+    /** Oracle's MySQL: a {@code mysqld} that is neither MariaDB's nor Percona's. */
+    MySqlEngine() {
+        this("mysql", "reddwarf.mysql.bin-dir", Optional.empty());
+    }
+
+    /**
+     * Another MySQL 8.0 distribution run the same way.
+     *
+     * @param product what {@code mysqld --version} must mention, e.g. {@code "Percona Server"}
+     */
+    MySqlEngine(String type, String binDirProperty, Optional<String> product) {
+        this.type = type;
+        this.binDirProperty = binDirProperty;
+        this.product = product;
+    }
     private static final Pattern VERSION = Pattern.compile("\\bVer\\s+(8)\\.(0)\\.(\\d+)\\b(?!-MariaDB)");
 
     @Override
     public String type() {
-        return "mysql";
+        return type;
     }
 
     @Override
@@ -37,11 +56,17 @@ final class MySqlEngine implements Engine {
         return "mysql";
     }
 
-    /** Recognises {@code mysqld  Ver 8.0.33 for Linux on x86_64 (MySQL Community Server - GPL)}; not MariaDB's mysqld. */
+    /**
+     * Recognises {@code mysqld  Ver 8.0.33 for Linux on x86_64 (MySQL Community Server - GPL)}; not
+     * MariaDB's or Percona's mysqld, unless this engine is for the product the output names.
+     */
     @Override
     public Optional<DatastoreVersion> parseVersion(String versionOutput) {
         Matcher matcher = VERSION.matcher(versionOutput);
-        if (versionOutput.contains("MariaDB") || !matcher.find()) {
+        boolean product = this.product
+                .map(versionOutput::contains)
+                .orElse(!versionOutput.contains("MariaDB") && !versionOutput.contains("Percona Server"));
+        if (!product || !matcher.find()) {
             return Optional.empty();
         }
         return Optional.of(new DatastoreVersion("8.0", "8.0." + matcher.group(3)));
@@ -76,7 +101,7 @@ final class MySqlEngine implements Engine {
 
     @Override
     public String binDirProperty() {
-        return "reddwarf.mysql.bin-dir";
+        return binDirProperty;
     }
 
     @Override

@@ -13,7 +13,9 @@ import io.reddwarf.spi.HealthStatus;
 import io.reddwarf.spi.InvalidRequestException;
 import io.reddwarf.spi.PrepareRequest;
 import io.reddwarf.spi.Secret;
+import io.reddwarf.spi.UserAdmin.PasswordChange;
 import io.reddwarf.spi.UserAdmin.User;
+import io.reddwarf.spi.UserAdmin.UserUpdate;
 import io.reddwarf.spi.UserSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -168,5 +170,50 @@ final class MariaDbInstanceTest {
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessage("Database name 'a`b' is not valid: use 1 to 64 letters, digits, '_', '$' or '-'.");
         assertThat(instance.status()).isEqualTo(HealthStatus.RUNNING);
+    }
+
+    @Test
+    void characterSetsAndCollationsAreCheckedAgainstTheEngine() {
+        assertThatThrownBy(() -> instance.databases().create(
+                List.of(new DatabaseSpec("cs1", Optional.of("klingon"), Optional.empty()))))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("Character set 'klingon' is not supported by the engine.");
+        assertThatThrownBy(() -> instance.databases().create(
+                List.of(new DatabaseSpec("cs1", Optional.of("latin1"), Optional.of("utf8mb4_bin")))))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("Collation 'utf8mb4_bin' does not belong to character set 'latin1'.");
+        instance.databases().create(List.of(new DatabaseSpec("cs1", Optional.of("utf8"), Optional.of("utf8_general_ci"))));
+        assertThat(instance.databases().list()).extracting(DatabaseSpec::name).contains("cs1");
+        instance.databases().drop("cs1");
+    }
+
+    @Test
+    void usersAreRenamedRegrantedAndRekeyed() {
+        instance.databases().create(List.of(DatabaseSpec.named("ops")));
+        instance.users().create(List.of(new UserSpec("carol", "%", new Secret("Carol-1"), List.of())));
+        instance.users().grant("carol", "%", List.of("ops"));
+        assertThat(canQuery("carol", "Carol-1", "ops")).isTrue();
+
+        instance.users().update("carol", "%", new UserUpdate(Optional.of("dave"), Optional.of("127.0.0.1"),
+                Optional.of(new Secret("Dave-2"))));
+        assertThat(instance.users().list()).contains(new User("dave", "127.0.0.1", List.of("ops")));
+        assertThat(canQuery("dave", "Dave-2", "ops")).isTrue();
+        assertThat(canQuery("carol", "Carol-1", "ops")).isFalse();
+
+        instance.users().changePasswords(List.of(new PasswordChange("dave", "127.0.0.1", new Secret("Dave-3"))));
+        assertThat(canQuery("dave", "Dave-3", "ops")).isTrue();
+
+        instance.users().revoke("dave", "127.0.0.1", "ops");
+        assertThat(canQuery("dave", "Dave-3", "ops")).isFalse();
+        assertThatThrownBy(() -> instance.users().grant("dave", "127.0.0.1", List.of("mysql")))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("Database name 'mysql' is reserved.");
+        instance.users().drop("dave", "127.0.0.1");
+        instance.databases().drop("ops");
+    }
+
+    private static boolean canQuery(String user, String password, String database) {
+        return client("-h127.0.0.1", "-P" + context.port(), "-u" + user, "-p" + password, database, "-e", "SELECT 1")
+                .exitCode() == 0;
     }
 }

@@ -26,6 +26,7 @@ final class MySqlDatastoreTest {
     void rejectsMariaDbsMysqldAndOtherMySqlVersions() {
         assertThat(engine.parseVersion("mysqld  Ver 10.11.19-MariaDB-0+deb12u1 for debian-linux-gnu on x86_64 (Debian 12)")).isEmpty();
         assertThat(engine.parseVersion("mysqld  Ver 8.0.33-MariaDB")).isEmpty();
+        assertThat(engine.parseVersion("mysqld  Ver 8.0.33-25 for Linux on x86_64 (Percona Server (GPL), Release '25')")).isEmpty();
         assertThat(engine.parseVersion("mysqld  Ver 5.7.44 for Linux on x86_64 (MySQL Community Server (GPL))")).isEmpty();
         assertThat(engine.parseVersion("mysqld  Ver 8.4.3 for Linux on x86_64 (MySQL Community Server - GPL)")).isEmpty();
     }

@@ -1,5 +1,7 @@
 package io.reddwarf.core.configuration;
 
+import static java.util.Objects.requireNonNull;
+
 import io.reddwarf.spi.ConfigRenderer.Parameter;
 import java.util.List;
 import java.util.Map;
@@ -71,8 +73,8 @@ public interface ConfigurationService {
     /** A parameter with the id of its datastore version. */
     record VersionParameter(Parameter parameter, String datastoreVersionId) {
         public VersionParameter {
-            java.util.Objects.requireNonNull(parameter, "parameter is null");
-            java.util.Objects.requireNonNull(datastoreVersionId, "datastoreVersionId is null");
+            requireNonNull(parameter, "parameter is null");
+            requireNonNull(datastoreVersionId, "datastoreVersionId is null");
         }
     }
 }

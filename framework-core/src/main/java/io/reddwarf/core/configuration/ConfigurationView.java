@@ -3,8 +3,10 @@ package io.reddwarf.core.configuration;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A configuration group as the API shows it. Values are typed by the parameter's rule:
@@ -32,7 +34,7 @@ public record ConfigurationView(
         requireNonNull(datastoreType, "datastoreType is null");
         requireNonNull(datastoreVersion, "datastoreVersion is null");
         requireNonNull(datastoreVersionId, "datastoreVersionId is null");
-        values = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(requireNonNull(values, "values is null")));
+        values = Collections.unmodifiableMap(new TreeMap<>(requireNonNull(values, "values is null")));
         requireNonNull(created, "created is null");
         requireNonNull(updated, "updated is null");
     }

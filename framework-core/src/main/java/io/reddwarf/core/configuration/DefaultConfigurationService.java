@@ -143,7 +143,8 @@ public final class DefaultConfigurationService implements ConfigurationService, 
             return new ApplyPlan(plans);
         }
         List<String> affected = repository.update(id, update.name().orElse(row.getName()),
-                update.description().or(() -> Optional.ofNullable(row.getDescription())).orElse(null), values);
+                update.description().or(() -> Optional.ofNullable(row.getDescription())).orElse(null),
+                update.values(), update.replace());
         LOG.info("Configuration group {} updated; applying to {} instances", id, affected.size());
         affected.forEach(this::scheduleConfigure);
         return new ApplyPlan(plans);

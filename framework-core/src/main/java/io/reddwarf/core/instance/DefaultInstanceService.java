@@ -18,6 +18,7 @@ import io.reddwarf.core.instance.InstanceStatus.Task;
 import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.persistence.SecretBox;
 import io.reddwarf.core.provider.LocalProvider;
+import io.reddwarf.core.quota.QuotaService;
 import io.reddwarf.core.registry.DriverRegistry;
 import io.reddwarf.core.workflow.InstanceWorkflows;
 import io.reddwarf.spi.DatabaseSpec;
@@ -38,6 +39,7 @@ public final class DefaultInstanceService implements InstanceService {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultInstanceService.class);
     static final int MAX_NAME_LENGTH = 255;
     static final int MAX_VOLUME_GB = 10_000;
+    static final String RESET_MESSAGE = "The status was reset by an administrator.";
 
     private final CoreConfig config;
     private final InstanceRepository repository;
@@ -48,19 +50,14 @@ public final class DefaultInstanceService implements InstanceService {
     private final SecretBox secrets;
     private final InstanceWorkflows workflows;
     private final Optional<ConfigurationService> configurations;
+    private final QuotaService quotas;
     private final Optional<DefaultBackupService> backups;
-
-    public DefaultInstanceService(CoreConfig config, InstanceRepository repository, DatastoreCatalog datastores,
-            FlavorCatalog flavors, DriverRegistry drivers, LocalProvider provider, SecretBox secrets,
-            InstanceWorkflows workflows) {
-        this(config, repository, datastores, flavors, drivers, provider, secrets, workflows, Optional.empty());
-    }
 
     /** @param configurations configuration groups, for instances created with or updated to use one */
     public DefaultInstanceService(CoreConfig config, InstanceRepository repository, DatastoreCatalog datastores,
             FlavorCatalog flavors, DriverRegistry drivers, LocalProvider provider, SecretBox secrets,
-            InstanceWorkflows workflows, Optional<ConfigurationService> configurations) {
-        this(config, repository, datastores, flavors, drivers, provider, secrets, workflows, configurations,
+            InstanceWorkflows workflows, QuotaService quotas, Optional<ConfigurationService> configurations) {
+        this(config, repository, datastores, flavors, drivers, provider, secrets, workflows, quotas, configurations,
                 Optional.empty());
     }
 
@@ -70,7 +67,7 @@ public final class DefaultInstanceService implements InstanceService {
      */
     public DefaultInstanceService(CoreConfig config, InstanceRepository repository, DatastoreCatalog datastores,
             FlavorCatalog flavors, DriverRegistry drivers, LocalProvider provider, SecretBox secrets,
-            InstanceWorkflows workflows, Optional<ConfigurationService> configurations,
+            InstanceWorkflows workflows, QuotaService quotas, Optional<ConfigurationService> configurations,
             Optional<DefaultBackupService> backups) {
         this.configurations = requireNonNull(configurations, "configurations is null");
         this.backups = requireNonNull(backups, "backups is null");
@@ -82,6 +79,7 @@ public final class DefaultInstanceService implements InstanceService {
         this.provider = requireNonNull(provider, "provider is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
         this.workflows = requireNonNull(workflows, "workflows is null");
+        this.quotas = requireNonNull(quotas, "quotas is null");
     }
 
     @Override
@@ -129,7 +127,8 @@ public final class DefaultInstanceService implements InstanceService {
         row.setUpdatedAt(InstanceRepository.utc(now));
         row.setDeleted(false);
         row.setRestoreBackupId(restore.orElse(null));
-        if (repository.insertWithPort(row, config.portMin(), config.portMax(), provider::bindable).isEmpty()) {
+        if (repository.insertChecked(row, config.portMin(), config.portMax(), provider::bindable,
+                live -> quotas.check(projectId, live, 1, request.volumeSize(), flavor.ramMb())).isEmpty()) {
             throw new ReddwarfException(ErrorCode.OVER_LIMIT,
                     "No free port is left in the range " + config.portMin() + "-" + config.portMax() + ".");
         }
@@ -213,7 +212,7 @@ public final class DefaultInstanceService implements InstanceService {
                 workflows.scheduleDelete(instanceId);
                 return;
             }
-            case BUILDING, RESTARTING, BACKUP -> throw notReady(instanceId);
+            case BUILDING, RESTARTING, RESIZING, BACKUP -> throw notReady(instanceId);
             case NONE, FAILED -> {
                 if (!repository.transitionTask(instanceId, task, Task.DELETING)) {
                     throw notReady(instanceId);
@@ -257,6 +256,79 @@ public final class DefaultInstanceService implements InstanceService {
     private ConfigurationService configurationService() {
         return configurations.orElseThrow(() -> new ReddwarfException(ErrorCode.NOT_IMPLEMENTED,
                 "Configuration groups are not available."));
+    }
+
+    @Override
+    public void resetStatus(String projectId, String instanceId) {
+        load(projectId, instanceId);
+        repository.markFailed(instanceId, RESET_MESSAGE);
+        LOG.info("Status of instance {} of project {} reset to ERROR", instanceId, projectId);
+    }
+
+    @Override
+    public void resizeVolume(String projectId, String instanceId, int size) {
+        InstancesRecord row = load(projectId, instanceId);
+        int current = row.getVolumeSize();
+        if (size <= current) {
+            throw ReddwarfException.badRequest("The new volume size must be larger than the current volume size of "
+                    + current + " GB.");
+        }
+        if (size > MAX_VOLUME_GB) {
+            throw ReddwarfException.badRequest(
+                    "Volume size must be a whole number of GB between 1 and " + MAX_VOLUME_GB + ".");
+        }
+        if (statusOf(row) != InstanceStatus.ACTIVE) {
+            throw notReady(instanceId);
+        }
+        if (!repository.resizeVolumeChecked(projectId, instanceId, size,
+                live -> quotas.check(projectId, live, 0, size - current, 0))) {
+            throw notReady(instanceId);
+        }
+        LOG.info("Volume of instance {} of project {} grown from {} to {} GB", instanceId, projectId, current, size);
+    }
+
+    @Override
+    public void resizeFlavor(String projectId, String instanceId, String flavorRef) {
+        InstancesRecord row = load(projectId, instanceId);
+        Flavor flavor = flavors.get(flavorRef);
+        if (flavor.id().equals(row.getFlavorId())) {
+            throw ReddwarfException.badRequest("The new flavor must differ from the current flavor " + flavor.id() + ".");
+        }
+        if (statusOf(row) != InstanceStatus.ACTIVE) {
+            throw notReady(instanceId);
+        }
+        int currentRam = ramOf(row.getFlavorId());
+        if (!repository.resizeFlavorChecked(projectId, instanceId, flavor.id(),
+                live -> quotas.check(projectId, live, 0, 0, flavor.ramMb() - currentRam))) {
+            throw notReady(instanceId);
+        }
+        LOG.info("Instance {} of project {} resizing from flavor {} to {}", instanceId, projectId, row.getFlavorId(),
+                flavor.id());
+        workflows.scheduleResize(instanceId);
+    }
+
+    private int ramOf(String flavorId) {
+        try {
+            return flavors.get(flavorId).ramMb();
+        } catch (ReddwarfException flavorNoLongerOffered) {
+            return 0;
+        }
+    }
+
+    @Override
+    public List<ManagedInstance> listAll(Optional<Boolean> deleted, Optional<String> projectId) {
+        return repository.listAll(deleted, projectId).stream().map(DefaultInstanceService::managed).toList();
+    }
+
+    @Override
+    public ManagedInstance getAny(String instanceId) {
+        return managed(repository.find(instanceId)
+                .orElseThrow(() -> ReddwarfException.notFound("Resource " + instanceId + " cannot be found.")));
+    }
+
+    private static ManagedInstance managed(InstancesRecord row) {
+        return new ManagedInstance(view(row), row.getDeleted(),
+                Optional.ofNullable(row.getDeletedAt()).map(InstanceRepository::instant));
     }
 
     private static ReddwarfException notReady(String instanceId) {

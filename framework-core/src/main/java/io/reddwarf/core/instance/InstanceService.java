@@ -1,6 +1,10 @@
 package io.reddwarf.core.instance;
 
+import io.reddwarf.core.ErrorCode;
+import io.reddwarf.core.ReddwarfException;
+import io.reddwarf.core.configuration.ApplyPlan;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Instances of a project. Every method takes the caller's project and treats another project's
@@ -39,9 +43,35 @@ public interface InstanceService {
      *
      * @return the plan of the configuration change, empty when the update did not mention one
      */
-    default java.util.Optional<io.reddwarf.core.configuration.ApplyPlan> update(String projectId, String instanceId,
-            InstanceUpdate update) {
-        throw new io.reddwarf.core.ReddwarfException(io.reddwarf.core.ErrorCode.NOT_IMPLEMENTED,
-                "Updating an instance is not implemented.");
+    default Optional<ApplyPlan> update(String projectId, String instanceId, InstanceUpdate update) {
+        throw new ReddwarfException(ErrorCode.NOT_IMPLEMENTED, "Updating an instance is not implemented.");
     }
+
+    /**
+     * Administrators: instances of every project (or of {@code projectId}), oldest first; only
+     * deleted ones, only live ones, or both when {@code deleted} is empty.
+     */
+    List<ManagedInstance> listAll(Optional<Boolean> deleted, Optional<String> projectId);
+
+    /** Administrators: any project's instance, also a deleted one. 404 if there never was one. */
+    ManagedInstance getAny(String instanceId);
+
+    /**
+     * Administrators: ends whatever the instance is doing and sets it to ERROR, so that a stuck
+     * instance can be deleted.
+     */
+    void resetStatus(String projectId, String instanceId);
+
+    /**
+     * Grows the volume to {@code size} GB. 422 unless ACTIVE; 400 unless larger than now; 413 when
+     * the project's volume quota would be exceeded (checked in the transaction that records it).
+     */
+    void resizeVolume(String projectId, String instanceId, int size);
+
+    /**
+     * Moves the instance to another flavor: status RESIZE while the engine's settings are rendered
+     * for the new flavor and the engine restarts, then ACTIVE. 404 for an unknown flavor, 400 for the
+     * current one, 422 unless ACTIVE, 413 when the project's RAM quota would be exceeded.
+     */
+    void resizeFlavor(String projectId, String instanceId, String flavorRef);
 }

@@ -5,14 +5,14 @@ package io.reddwarf.core.instance;
  * place ({@link #of}): a failed task wins, then a running task, then health.
  */
 public enum InstanceStatus {
-    BUILD, ACTIVE, REBOOT, SHUTDOWN, ERROR, BLOCKED,
+    BUILD, ACTIVE, REBOOT, RESIZE, SHUTDOWN, ERROR, BLOCKED,
     /** Running, with configuration values that take effect only after a restart. */
     RESTART_REQUIRED,
     /** A backup of the instance is running. */
     BACKUP;
 
     /** What the control plane is doing to an instance. */
-    public enum Task { NONE, BUILDING, RESTARTING, DELETING, BACKUP, FAILED }
+    public enum Task { NONE, BUILDING, RESTARTING, RESIZING, DELETING, BACKUP, FAILED }
 
     /** What the engine last reported (or NEW before it ever ran). */
     public enum Health { NEW, RUNNING, STARTING, SHUTDOWN, CRASHED, UNKNOWN }
@@ -28,6 +28,7 @@ public enum InstanceStatus {
             case FAILED -> ERROR;
             case BUILDING -> BUILD;
             case RESTARTING -> REBOOT;
+            case RESIZING -> RESIZE;
             case DELETING -> SHUTDOWN;
             case BACKUP -> BACKUP;
             case NONE -> switch (health) {

@@ -72,12 +72,24 @@ public final class ConfigurationRepository {
     }
 
     /**
-     * Replaces the group's name, description and values, and asks every attached live instance to
-     * apply them (its {@code config_seq} moves on), in one transaction. Returns those instances' ids.
+     * Sets the group's name and description and its values ({@code replace}) or merges
+     * {@code values} into them, and asks every attached live instance to apply them (its
+     * {@code config_seq} moves on), in one transaction that locks the group's row, so concurrent
+     * merges do not lose each other's values. Returns those instances' ids.
      */
-    public List<String> update(String id, String name, String description, Map<String, String> values) {
+    public List<String> update(String id, String name, String description, Map<String, String> values,
+            boolean replace) {
         return dsl.transactionResult(tx -> {
             DSLContext t = tx.dsl();
+            t.selectFrom(CONFIGURATIONS).where(CONFIGURATIONS.ID.eq(id)).forUpdate().fetchOne();
+            Map<String, String> merged = new TreeMap<>();
+            if (!replace) {
+                t.select(CONFIGURATION_VALUES.PARAM_NAME, CONFIGURATION_VALUES.PARAM_VALUE)
+                        .from(CONFIGURATION_VALUES)
+                        .where(CONFIGURATION_VALUES.CONFIGURATION_ID.eq(id))
+                        .forEach(r -> merged.put(r.value1(), r.value2()));
+            }
+            merged.putAll(values);
             t.update(CONFIGURATIONS)
                     .set(CONFIGURATIONS.NAME, name)
                     .set(CONFIGURATIONS.DESCRIPTION, description)
@@ -85,7 +97,7 @@ public final class ConfigurationRepository {
                     .where(CONFIGURATIONS.ID.eq(id))
                     .execute();
             t.deleteFrom(CONFIGURATION_VALUES).where(CONFIGURATION_VALUES.CONFIGURATION_ID.eq(id)).execute();
-            insertValues(t, id, values);
+            insertValues(t, id, merged);
             List<String> instances = t.select(INSTANCES.ID).from(INSTANCES)
                     .where(INSTANCES.CONFIGURATION_ID.eq(id), INSTANCES.DELETED.isFalse())
                     .fetch(INSTANCES.ID);

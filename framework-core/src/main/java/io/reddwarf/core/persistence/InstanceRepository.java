@@ -1,6 +1,7 @@
 package io.reddwarf.core.persistence;
 
 import static io.reddwarf.core.db.Tables.INSTANCES;
+import static io.reddwarf.core.db.Tables.PROJECT_LOCKS;
 import static java.util.Objects.requireNonNull;
 
 import io.reddwarf.core.db.tables.records.InstancesRecord;
@@ -13,10 +14,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.IntPredicate;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.jooq.exception.IntegrityConstraintViolationException;
+import org.jooq.impl.DSL;
 
 /** SQL for the {@code instances} table. Times are stored as UTC. */
 public final class InstanceRepository {
@@ -41,6 +45,82 @@ public final class InstanceRepository {
      * @return the port, or empty when the range is exhausted
      */
     public Optional<Integer> insertWithPort(InstancesRecord row, int portMin, int portMax, IntPredicate bindable) {
+        return insertWithPort(dsl, row, portMin, portMax, bindable);
+    }
+
+    /**
+     * Like {@link #insertWithPort}, in one transaction that first locks the row's project and hands
+     * {@code quotaCheck} the project's live instances: when the check throws, nothing is inserted.
+     * Concurrent creates of one project therefore see each other's rows.
+     */
+    public Optional<Integer> insertChecked(InstancesRecord row, int portMin, int portMax, IntPredicate bindable,
+            Consumer<List<InstancesRecord>> quotaCheck) {
+        ensureProjectLock(row.getProjectId());
+        return dsl.transactionResult(cfg -> {
+            DSLContext tx = cfg.dsl();
+            lockProject(tx, row.getProjectId());
+            quotaCheck.accept(liveOf(tx, row.getProjectId()));
+            return insertWithPort(tx, row, portMin, portMax, bindable);
+        });
+    }
+
+    /**
+     * Sets the volume size of a live instance in one transaction that locks its project and first
+     * hands {@code quotaCheck} the project's live instances; returns whether the row changed.
+     */
+    public boolean resizeVolumeChecked(String projectId, String id, int size, Consumer<List<InstancesRecord>> quotaCheck) {
+        ensureProjectLock(projectId);
+        return dsl.transactionResult(cfg -> {
+            DSLContext tx = cfg.dsl();
+            lockProject(tx, projectId);
+            quotaCheck.accept(liveOf(tx, projectId));
+            return tx.update(INSTANCES).set(INSTANCES.VOLUME_SIZE, size).set(INSTANCES.UPDATED_AT, utc(Instant.now()))
+                    .where(INSTANCES.ID.eq(id), INSTANCES.PROJECT_ID.eq(projectId), INSTANCES.DELETED.isFalse(),
+                            INSTANCES.VOLUME_SIZE.lt(size))
+                    .execute() == 1;
+        });
+    }
+
+    /**
+     * Sets a new flavor and the task RESIZING on a live instance whose task is NONE, in one
+     * transaction that locks its project and first hands {@code quotaCheck} the project's live
+     * instances; returns whether the row changed.
+     */
+    public boolean resizeFlavorChecked(String projectId, String id, String flavorId,
+            Consumer<List<InstancesRecord>> quotaCheck) {
+        ensureProjectLock(projectId);
+        return dsl.transactionResult(cfg -> {
+            DSLContext tx = cfg.dsl();
+            lockProject(tx, projectId);
+            quotaCheck.accept(liveOf(tx, projectId));
+            return tx.update(INSTANCES).set(INSTANCES.FLAVOR_ID, flavorId).set(INSTANCES.TASK, Task.RESIZING.name())
+                    .set(INSTANCES.UPDATED_AT, utc(Instant.now()))
+                    .where(INSTANCES.ID.eq(id), INSTANCES.PROJECT_ID.eq(projectId), INSTANCES.DELETED.isFalse(),
+                            INSTANCES.TASK.eq(Task.NONE.name()))
+                    .execute() == 1;
+        });
+    }
+
+    private void ensureProjectLock(String projectId) {
+        if (!dsl.fetchExists(PROJECT_LOCKS, PROJECT_LOCKS.PROJECT_ID.eq(projectId))) {
+            try {
+                dsl.insertInto(PROJECT_LOCKS).set(PROJECT_LOCKS.PROJECT_ID, projectId).execute();
+            } catch (DataAccessException e) {
+                // created concurrently by another request: the row exists, which is all we need
+            }
+        }
+    }
+
+    private static void lockProject(DSLContext tx, String projectId) {
+        tx.selectFrom(PROJECT_LOCKS).where(PROJECT_LOCKS.PROJECT_ID.eq(projectId)).forUpdate().fetch();
+    }
+
+    private static List<InstancesRecord> liveOf(DSLContext tx, String projectId) {
+        return tx.selectFrom(INSTANCES).where(INSTANCES.PROJECT_ID.eq(projectId), INSTANCES.DELETED.isFalse()).fetch();
+    }
+
+    private static Optional<Integer> insertWithPort(DSLContext dsl, InstancesRecord row, int portMin, int portMax,
+            IntPredicate bindable) {
         for (int attempt = 0; attempt < 20; attempt++) {
             Set<Integer> used = new HashSet<>(dsl.select(INSTANCES.PORT).from(INSTANCES)
                     .where(INSTANCES.PORT.isNotNull()).fetch(INSTANCES.PORT));
@@ -89,6 +169,18 @@ public final class InstanceRepository {
     /** Every instance that is not deleted, of all projects. */
     public List<InstancesRecord> listAllLive() {
         return dsl.selectFrom(INSTANCES).where(INSTANCES.DELETED.isFalse()).orderBy(INSTANCES.CREATED_AT).fetch();
+    }
+
+    /** Instances of all projects or one, oldest first; deleted only, live only, or both. */
+    public List<InstancesRecord> listAll(Optional<Boolean> deleted, Optional<String> projectId) {
+        Condition where = DSL.trueCondition();
+        if (deleted.isPresent()) {
+            where = where.and(INSTANCES.DELETED.eq(deleted.get()));
+        }
+        if (projectId.isPresent()) {
+            where = where.and(INSTANCES.PROJECT_ID.eq(projectId.get()));
+        }
+        return dsl.selectFrom(INSTANCES).where(where).orderBy(INSTANCES.CREATED_AT, INSTANCES.ID).fetch();
     }
 
     /**

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import io.reddwarf.core.backup.BackupWorkflows;
@@ -23,8 +24,10 @@ import io.reddwarf.spi.InstanceContext;
 import io.reddwarf.spi.InvalidRequestException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +54,8 @@ public final class InstanceWorkflows implements AutoCloseable {
     private final OneTimeTask<Void> restart;
     private final OneTimeTask<Void> backup;
     private final ConfigurationHook configuration;
-    private final List<Task<?>> extraTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Task<?>> extraTasks = new CopyOnWriteArrayList<>();
+    private final OneTimeTask<Void> resize;
     private Scheduler scheduler;
 
     public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
@@ -93,11 +97,14 @@ public final class InstanceWorkflows implements AutoCloseable {
         this.backup = Tasks.oneTime("backup-create", Void.class)
                 .onDeadExecutionRevive()
                 .execute((inst, ctx) -> this.backups.ifPresent(b -> b.run(inst.getId())));
+        this.resize = Tasks.oneTime("instance-resize", Void.class)
+                .onDeadExecutionRevive()
+                .execute((inst, ctx) -> runResize(inst.getId()));
     }
 
     /** Starts the workers. Executions left by a killed control plane are revived once declared dead. */
     public void start(DataSource dataSource, int workers) {
-        List<Task<?>> tasks = new java.util.ArrayList<>(List.of(create, delete, restart, backup));
+        List<Task<?>> tasks = new ArrayList<>(List.of(create, delete, restart, resize, backup));
         tasks.addAll(extraTasks);
         scheduler = Scheduler.create(dataSource, tasks)
                 .threads(workers)
@@ -117,7 +124,7 @@ public final class InstanceWorkflows implements AutoCloseable {
     }
 
     /** Schedules an execution of a registered task now, unless one with the same id exists. */
-    public boolean schedule(com.github.kagkarlsson.scheduler.task.TaskInstance<?> instance) {
+    public boolean schedule(TaskInstance<?> instance) {
         return scheduler.scheduleIfNotExists(instance, Instant.now());
     }
 
@@ -138,6 +145,10 @@ public final class InstanceWorkflows implements AutoCloseable {
         scheduler.scheduleIfNotExists(backup.instance(backupId), Instant.now());
     }
 
+    public void scheduleResize(String instanceId) {
+        scheduler.scheduleIfNotExists(resize.instance(instanceId), Instant.now());
+    }
+
     /** Makes sure the workflow that the row's task calls for exists (after a crash before scheduling). */
     public void ensureScheduled(InstancesRecord row) {
         switch (InstanceStatus.Task.valueOf(row.getTask())) {
@@ -145,6 +156,7 @@ public final class InstanceWorkflows implements AutoCloseable {
             case DELETING -> scheduleDelete(row.getId());
             case RESTARTING -> scheduleRestart(row.getId());
             case BACKUP -> backups.ifPresent(b -> b.running(row.getId()).forEach(this::scheduleBackup));
+            case RESIZING -> scheduleResize(row.getId());
             case NONE, FAILED -> configuration.ensureScheduled(row);
         }
     }
@@ -284,6 +296,27 @@ public final class InstanceWorkflows implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("Restart of instance {} failed", id, e);
             repository.markFailed(id, "Restart failed: " + e.getMessage());
+        }
+    }
+
+    /** The row already names the new flavor; the driver renders it into the engine's settings and restarts. */
+    private void runResize(String id) {
+        Optional<InstancesRecord> found = repository.find(id);
+        if (found.isEmpty() || found.get().getDeleted()
+                || !found.get().getTask().equals(InstanceStatus.Task.RESIZING.name())) {
+            return;
+        }
+        try {
+            DatastoreInstance instance = open(found.get())
+                    .orElseThrow(() -> new IllegalStateException("datastore driver unavailable"));
+            instance.applyFlavor();
+            repository.setHealth(id, Health.RUNNING);
+            repository.transitionTask(id, InstanceStatus.Task.RESIZING, InstanceStatus.Task.NONE);
+            configuration.restarted(id);
+            LOG.info("Instance {} resized to flavor {}", id, found.get().getFlavorId());
+        } catch (RuntimeException e) {
+            LOG.error("Resize of instance {} failed", id, e);
+            repository.markFailed(id, "Resize failed: " + e.getMessage());
         }
     }
 

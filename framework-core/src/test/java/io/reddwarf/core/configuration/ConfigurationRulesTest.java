@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -187,5 +188,27 @@ final class ConfigurationRulesTest {
 
         groups.update("p1", g.id(), new ConfigurationUpdate(Optional.empty(), Optional.empty(), Map.of(), true), false);
         assertThat(groups.get("p1", g.id()).values()).isEmpty();
+    }
+
+    @Test
+    void concurrentUpdatesOfOneGroupAllSucceed() throws Exception {
+        ConfigurationView g = groups.create("p1", group("1.0", Map.of()));
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        for (String value : List.of("11", "12", "13", "14")) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    groups.update("p1", g.id(), new ConfigurationUpdate(Optional.empty(), Optional.empty(),
+                            Map.of("max_connections", value), false), false);
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(groups.get("p1", g.id()).values()).containsOnlyKeys("max_connections");
     }
 }

@@ -118,4 +118,35 @@ final class InstanceRepositoryTest {
             assertThat(repo.find(r.getId()).orElseThrow().getFaultMessage()).hasSize(1000);
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void quotaChecksOfConcurrentCreatesSeeEachOther(String store) throws Exception {
+        String project = "quota-" + UUID.randomUUID();
+        try (Database db = open(store); ExecutorService pool = Executors.newFixedThreadPool(6)) {
+            InstanceRepository repo = new InstanceRepository(db.dsl());
+            List<Future<Optional<Integer>>> creates = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                creates.add(pool.submit(() -> repo.insertChecked(row(project), 41000, 41099, p -> true, live -> {
+                    if (live.size() >= 3) {
+                        throw new IllegalStateException("over quota");
+                    }
+                })));
+            }
+            int accepted = 0;
+            int refused = 0;
+            for (Future<Optional<Integer>> create : creates) {
+                try {
+                    create.get().orElseThrow();
+                    accepted++;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertThat(e.getCause()).hasMessage("over quota");
+                    refused++;
+                }
+            }
+            assertThat(accepted).isEqualTo(3);
+            assertThat(refused).isEqualTo(3);
+            assertThat(repo.listLive(project)).hasSize(3);
+        }
+    }
 }

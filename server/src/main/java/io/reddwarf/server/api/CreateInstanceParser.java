@@ -155,7 +155,7 @@ final class CreateInstanceParser {
         return Optional.of(value.textValue());
     }
 
-    private static List<DatabaseSpec> databases(JsonNode node) {
+    static List<DatabaseSpec> databases(JsonNode node) {
         List<DatabaseSpec> result = new ArrayList<>();
         for (JsonNode db : array(node, "databases")) {
             if (!db.isObject()) {
@@ -169,7 +169,7 @@ final class CreateInstanceParser {
         return result;
     }
 
-    private static List<UserSpec> users(JsonNode node) {
+    static List<UserSpec> users(JsonNode node) {
         List<UserSpec> result = new ArrayList<>();
         for (JsonNode user : array(node, "users")) {
             if (!user.isObject()) {
@@ -190,7 +190,7 @@ final class CreateInstanceParser {
         return result;
     }
 
-    private static Iterable<JsonNode> array(JsonNode node, String field) {
+    static Iterable<JsonNode> array(JsonNode node, String field) {
         if (node == null || node.isNull()) {
             return List.of();
         }
@@ -200,7 +200,7 @@ final class CreateInstanceParser {
         return node;
     }
 
-    private static String requiredText(JsonNode object, String field, String missingMessage) {
+    static String requiredText(JsonNode object, String field, String missingMessage) {
         JsonNode value = object.get(field);
         if (value == null || value.isNull() || value.isTextual() && value.textValue().isEmpty()) {
             throw bad(missingMessage);
@@ -211,7 +211,7 @@ final class CreateInstanceParser {
         return value.textValue();
     }
 
-    private static Optional<String> optionalText(JsonNode object, String field) {
+    static Optional<String> optionalText(JsonNode object, String field) {
         JsonNode value = object.get(field);
         if (value == null || value.isNull()) {
             return Optional.empty();

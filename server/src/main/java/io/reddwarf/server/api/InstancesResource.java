@@ -16,6 +16,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -33,7 +34,7 @@ import java.util.Set;
 public final class InstancesResource {
     /** Actions Trove defines that this server does not implement yet (501 rather than 400). */
     static final Set<String> UNIMPLEMENTED_ACTIONS = Set.of(
-            "resize", "reset_status", "promote_to_replica_source", "eject_replica_source", "stop", "migrate");
+            "promote_to_replica_source", "eject_replica_source", "stop", "migrate");
 
     private final InstanceService instances;
 
@@ -50,38 +51,8 @@ public final class InstancesResource {
     public Map<String, Object> list(@PathParam("project_id") String project, @QueryParam("limit") String limit,
             @QueryParam("marker") String marker, @Context UriInfo uriInfo) {
         Links links = new Links(uriInfo, project);
-        List<InstanceView> all = instances.list(project);
-        int from = 0;
-        if (marker != null && !marker.isEmpty()) {
-            from = -1;
-            for (int i = 0; i < all.size(); i++) {
-                if (all.get(i).id().equals(marker)) {
-                    from = i + 1;
-                }
-            }
-            if (from < 0) {
-                throw ReddwarfException.badRequest("The marker " + marker + " is not an instance of this project.");
-            }
-        }
-        int to = all.size();
-        if (limit != null) {
-            if (!limit.matches("[0-9]{1,6}") || Integer.parseInt(limit) == 0) {
-                throw ReddwarfException.badRequest("The limit must be a positive integer.");
-            }
-            to = Math.min(all.size(), from + Integer.parseInt(limit));
-        }
-        List<InstanceView> page = all.subList(from, to);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("instances", page.stream().map(i -> Views.InstanceJson.of(i, links)).toList());
-        if (to < all.size() && !page.isEmpty()) {
-            String next = uriInfo.getAbsolutePathBuilder()
-                    .queryParam("limit", limit)
-                    .queryParam("marker", page.getLast().id())
-                    .build()
-                    .toString();
-            body.put("links", List.of(new Views.Link(next, "next")));
-        }
-        return body;
+        return Pages.page("instances", instances.list(project), InstanceView::id,
+                i -> Views.InstanceJson.of(i, links), limit, marker, uriInfo, "an instance of this project");
     }
 
     @GET
@@ -129,6 +100,7 @@ public final class InstancesResource {
                 : Response.accepted().build();
     }
 
+    /** The same as {@code PUT}. */
     @PATCH
     @Path("{instance_id}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -137,12 +109,15 @@ public final class InstancesResource {
         return update(project, id, dryRun, body);
     }
 
-    /** {@code {"restart": {}}}; other Trove actions answer 501, unknown ones 400. */
+    /**
+     * {@code {"restart": {}}}, {@code {"reset_status": {}}} (administrators), {@code {"resize":
+     * {"volume": {"size": N}}}} (grow only) or {@code {"resize": {"flavorRef": id}}}; other Trove actions answer 501, unknown ones 400.
+     */
     @POST
     @Path("{instance_id}/action")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response action(@PathParam("project_id") String project, @PathParam("instance_id") String id,
-            byte[] body) {
+            byte[] body, @Context ContainerRequestContext request) {
         JsonNode root = Json.object(body);
         Iterator<String> names = root.fieldNames();
         if (root.size() != 1) {
@@ -150,6 +125,11 @@ public final class InstancesResource {
         }
         String action = names.next();
         switch (action) {
+            case "reset_status" -> {
+                MgmtResource.requireAdmin(request);
+                instances.resetStatus(project, id);
+            }
+            case "resize" -> resize(project, id, root.get(action));
             case "restart" -> {
                 if (!root.get(action).isObject()) {
                     throw ReddwarfException.badRequest("The 'restart' action takes an empty object: {\"restart\": {}}.");
@@ -165,5 +145,29 @@ public final class InstancesResource {
             }
         }
         return Response.accepted().build();
+    }
+
+    private void resize(String project, String id, JsonNode resize) {
+        if (resize == null || !resize.isObject()) {
+            throw ReddwarfException.badRequest("The 'resize' action takes an object with a volume or a flavorRef.");
+        }
+        if (resize.has("flavorRef")) {
+            JsonNode flavor = resize.get("flavorRef");
+            if (!(flavor.isTextual() && !flavor.textValue().isEmpty()) && !flavor.isIntegralNumber()) {
+                throw ReddwarfException.badRequest("The flavorRef must be a flavor id.");
+            }
+            instances.resizeFlavor(project, id, flavor.asText());
+            return;
+        }
+        JsonNode volume = resize.get("volume");
+        if (volume == null || !volume.isObject() || volume.get("size") == null) {
+            throw ReddwarfException.badRequest("The 'resize' action takes {\"volume\": {\"size\": N}}.");
+        }
+        JsonNode size = volume.get("size");
+        String text = size.isIntegralNumber() || size.isTextual() ? size.asText() : "";
+        if (!text.matches("[0-9]{1,9}") || Integer.parseInt(text) == 0) {
+            throw ReddwarfException.badRequest("The volume size must be a positive integer.");
+        }
+        instances.resizeVolume(project, id, Integer.parseInt(text));
     }
 }

@@ -180,4 +180,53 @@ final class Views {
                     time(b.updated()));
         }
     }
+    /** The instance document with the management fields {@code deleted} and {@code deleted_at}. */
+    static com.fasterxml.jackson.databind.node.ObjectNode managed(io.reddwarf.core.instance.ManagedInstance m,
+            jakarta.ws.rs.core.UriInfo uriInfo) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = Json.mapper().valueToTree(
+                InstanceJson.of(m.instance(), new Links(uriInfo, m.instance().projectId())));
+        node.put("deleted", m.deleted());
+        m.deletedAt().ifPresent(at -> node.put("deleted_at", time(at)));
+        return node;
+    }
+
+    record DatabaseJson(String name) {
+        static DatabaseJson of(io.reddwarf.spi.DatabaseSpec database) {
+            return new DatabaseJson(database.name());
+        }
+
+        static DatabaseJson named(String name) {
+            return new DatabaseJson(name);
+        }
+    }
+
+    record UserJson(String name, String host, List<DatabaseJson> databases) {
+        static UserJson of(io.reddwarf.spi.UserAdmin.User user) {
+            return new UserJson(user.name(), user.host(), user.databases().stream().map(DatabaseJson::named).toList());
+        }
+    }
+
+    /** Trove's management view of the superuser: the latest enablement, "Never"/"Nobody" if none. */
+    record RootHistoryJson(String id, String enabled, String user, List<RootEventJson> history) {
+        static RootHistoryJson of(String instanceId, List<io.reddwarf.core.account.RootEvent> events) {
+            List<RootEventJson> history = events.stream()
+                    .map(e -> new RootEventJson(time(e.enabledAt()), e.enabledBy())).toList();
+            return history.isEmpty()
+                    ? new RootHistoryJson(instanceId, "Never", "Nobody", history)
+                    : new RootHistoryJson(instanceId, history.getLast().enabled(), history.getLast().user(), history);
+        }
+    }
+
+    record RootEventJson(String enabled, String user) {
+    }
+
+    record QuotaJson(String resource, @JsonProperty("in_use") long inUse, long reserved, int limit) {
+        static QuotaJson of(io.reddwarf.core.quota.QuotaUsage usage) {
+            return new QuotaJson(usage.resource().troveName(), usage.inUse(), usage.reserved(), usage.limit());
+        }
+    }
+
+    record RateLimitJson(String verb, String uri, String regex, int value, int remaining, String unit,
+            String nextAvailable) {
+    }
 }
