@@ -107,7 +107,7 @@ def main():
     home = os.path.join(scratch, "home")
     os.makedirs(home)
     with open(os.path.join(home, "reddwarf.properties"), "w") as f:
-        f.write("instances.port-range=39100-39199\n")
+        f.write("instances.port-range=39100-39199\napi.rate-limit-per-minute=1000000\n")
     api_port = free_port()
     java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java")
     log = open(os.path.join(scratch, "server.log"), "w")

@@ -3,6 +3,7 @@ package io.reddwarf.server;
 import static java.util.Objects.requireNonNull;
 
 import io.reddwarf.core.CoreConfig;
+import io.reddwarf.server.api.RateLimiter;
 import io.reddwarf.core.Reddwarf;
 import io.reddwarf.server.auth.CloudsYaml;
 import io.reddwarf.server.auth.LocalCredentials;
@@ -43,12 +44,40 @@ public final class ReddwarfServer implements AutoCloseable {
         LocalCredentials credentials = LocalCredentials.loadOrCreate(options.home());
         Reddwarf core = Reddwarf.start(config);
         try {
-            ApiServer api = ApiServer.start(options.bind(), options.port(), CoreServices.of(core), credentials);
+            ApiServer api = ApiServer.start(options.bind(), options.port(), CoreServices.of(core), credentials,
+                    new RateLimiter(rateLimitPerMinute(options.home()), java.time.Clock.systemUTC()));
             Path clouds = CloudsYaml.write(options.home(), api.baseUri(), credentials);
             return new ReddwarfServer(core, api, credentials, clouds);
         } catch (RuntimeException e) {
             core.close();
             throw e;
+        }
+    }
+
+    /** {@code api.rate-limit-per-minute} of {@code home/reddwarf.properties}, else Trove's default. */
+    static int rateLimitPerMinute(Path home) {
+        Path file = home.resolve(CoreConfig.FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            return RateLimiter.DEFAULT_PER_MINUTE;
+        }
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        String value = p.getProperty("api.rate-limit-per-minute", "").trim();
+        if (value.isEmpty()) {
+            return RateLimiter.DEFAULT_PER_MINUTE;
+        }
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit < 1) {
+                throw new NumberFormatException();
+            }
+            return limit;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("api.rate-limit-per-minute in " + file + " must be a positive whole number");
         }
     }
 
