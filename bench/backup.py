@@ -13,52 +13,21 @@ MB/s are computed over the instance's data directory size (the same denominator 
 Usage: bench/run-backup [--size-mb N]     (standard library only; default 1024)
 """
 import argparse
-import http.client
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchlib import ROOT, Api, start_server
+
 ROW_BYTES = 300
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Api:
-    def __init__(self, port, home):
-        props = {}
-        with open(os.path.join(home, "auth.properties")) as f:
-            for line in f:
-                if "=" in line and not line.startswith("#"):
-                    k, v = line.strip().split("=", 1)
-                    props[k] = v
-        self.token = props["demo.token"]
-        self.prefix = "/v1.0/" + props["demo.project"]
-        self.port = port
-
-    def call(self, method, path, body=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        headers = {"X-Auth-Token": self.token, "Accept": "application/json"}
-        data = None
-        if body is not None:
-            data = json.dumps(body)
-            headers["Content-Type"] = "application/json"
-        conn.request(method, self.prefix + path, body=data, headers=headers)
-        r = conn.getresponse()
-        payload = r.read()
-        conn.close()
-        return r.status, (json.loads(payload) if payload else None)
-
+class BackupApi(Api):
     def await_instance(self, iid, timeout=1800):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -97,35 +66,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--size-mb", type=int, default=1024)
     args = parser.parse_args()
-    jar = os.path.join(ROOT, "server", "target", "reddwarf-server.jar")
-    if not os.path.isfile(jar):
-        sys.exit("missing %s: build it with ./mvnw -DskipTests package" % jar)
     for tool in ("zstd", "mariabackup", "mbstream"):
         if shutil.which(tool) is None:
             sys.exit("missing %s: apt-get install zstd mariadb-backup" % tool)
     scratch = tempfile.mkdtemp(prefix="rdw-bb-")
-    home = os.path.join(scratch, "home")
-    os.makedirs(home)
-    with open(os.path.join(home, "reddwarf.properties"), "w") as f:
-        f.write("instances.port-range=39100-39199\napi.rate-limit-per-minute=1000000\n")
-    api_port = free_port()
-    java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java")
-    log = open(os.path.join(scratch, "server.log"), "w")
-    server = subprocess.Popen([java, "-jar", jar, "--port", str(api_port), "--home", home], stdout=log, stderr=log)
+    server, api_port, home = start_server(scratch, "39100-39199")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", api_port, timeout=2)
-                c.request("GET", "/")
-                if c.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                sys.exit("server did not start; see " + log.name)
-            time.sleep(0.05)
-        api = Api(api_port, home)
+        api = BackupApi(api_port, home, timeout=1800)
         volume = max(1, args.size_mb * 3 // 1024 + 1)
         body = {"instance": {"name": "bench-source", "flavorRef": "2", "volume": {"size": volume},
                              "datastore": {"type": "mariadb", "version": "10.11"},

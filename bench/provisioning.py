@@ -9,57 +9,22 @@ starts its own server (packaged jar) on a scratch home, so nothing else is measu
 Usage: bench/run-provisioning [--runs N]     (standard library only)
 """
 import argparse
-import http.client
-import json
 import os
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from benchlib import Api, start_server
 
 def percentile(values, p):
     ordered = sorted(values)
     k = (len(ordered) - 1) * p / 100.0
     lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
-class Api:
-    def __init__(self, port, home):
-        props = {}
-        with open(os.path.join(home, "auth.properties")) as f:
-            for line in f:
-                if "=" in line and not line.startswith("#"):
-                    k, v = line.strip().split("=", 1)
-                    props[k] = v
-        self.port = port
-        self.token = props["demo.token"]
-        self.prefix = "/v1.0/" + props["demo.project"]
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-
-    def call(self, method, path, body=None):
-        headers = {"X-Auth-Token": self.token, "Accept": "application/json"}
-        data = None
-        if body is not None:
-            data = json.dumps(body)
-            headers["Content-Type"] = "application/json"
-        self.conn.request(method, self.prefix + path, body=data, headers=headers)
-        r = self.conn.getresponse()
-        payload = r.read()
-        return r.status, (json.loads(payload) if payload else None)
 
 
 def wait_port_handshake(port, deadline):
@@ -112,32 +77,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    jar = os.path.join(ROOT, "server", "target", "reddwarf-server.jar")
-    if not os.path.isfile(jar):
-        sys.exit("missing %s: build it with ./mvnw -DskipTests package" % jar)
     scratch = tempfile.mkdtemp(prefix="reddwarf-bench-")
-    home = os.path.join(scratch, "home")
-    os.makedirs(home)
-    with open(os.path.join(home, "reddwarf.properties"), "w") as f:
-        # the benchmark polls every 2 ms: lift the per-project rate limit that would refuse it
-        f.write("instances.port-range=39000-39099\napi.rate-limit-per-minute=1000000\n")
-    api_port = free_port()
-    java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java")
-    log = open(os.path.join(scratch, "server.log"), "w")
-    server = subprocess.Popen([java, "-jar", jar, "--port", str(api_port), "--home", home], stdout=log, stderr=log)
+    server, api_port, home = start_server(scratch, "39000-39099")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", api_port, timeout=2)
-                c.request("GET", "/")
-                if c.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                sys.exit("server did not start; see " + log.name)
-            time.sleep(0.05)
         api = Api(api_port, home)
         body = {"instance": {"name": "bench", "flavorRef": "1", "volume": {"size": 1},
                              "datastore": {"type": "mariadb", "version": "10.11"},
