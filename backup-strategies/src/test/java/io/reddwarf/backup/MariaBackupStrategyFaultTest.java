@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.reddwarf.spi.DatastoreException;
 import io.reddwarf.spi.DatastoreVersion;
 import io.reddwarf.spi.Flavor;
-import io.reddwarf.spi.InstanceContext;
-import io.reddwarf.spi.ProcessSupervisor;
-import io.reddwarf.spi.SecretStore;
+import io.reddwarf.tck.TckInstanceContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +25,8 @@ final class MariaBackupStrategyFaultTest {
         Path tool = dir.resolve("fake-mariabackup");
         Files.writeString(tool, "#!/bin/sh\nhead -c 5000000 /dev/urandom\necho 'killed half-way' >&2\nkill -9 $$\n");
         Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwx------"));
-        Context context = Context.under(dir.resolve("home"));
+        TckInstanceContext context = TckInstanceContext.create("i-1", new DatastoreVersion("10.11", "10.11.0"),
+                new Flavor("1", "tiny", 512, 1, 1), dir.resolve("home"), dir.resolve("template"), "127.0.0.1", 1);
         FileSystemObjectStore store = new FileSystemObjectStore(dir.resolve("store"));
         BackupPipeline pipeline = new BackupPipeline(store, MasterKey.random());
 
@@ -39,75 +38,6 @@ final class MariaBackupStrategyFaultTest {
         assertThat(store.partialCount()).isZero();
         try (var left = Files.list(context.runDir())) {
             assertThat(left).as("scratch directories of the tool").isEmpty();
-        }
-    }
-
-    record Context(Path homeDir) implements InstanceContext {
-        static Context under(Path home) throws IOException {
-            for (String d : new String[] {"data", "conf", "log", "run"}) {
-                Files.createDirectories(home.resolve(d));
-            }
-            return new Context(home);
-        }
-
-        @Override
-        public String instanceId() {
-            return "i-1";
-        }
-
-        @Override
-        public DatastoreVersion version() {
-            return new DatastoreVersion("10.11", "10.11.0");
-        }
-
-        @Override
-        public Flavor flavor() {
-            return new Flavor("1", "tiny", 512, 1, 1);
-        }
-
-        @Override
-        public Path dataDir() {
-            return homeDir.resolve("data");
-        }
-
-        @Override
-        public Path confDir() {
-            return homeDir.resolve("conf");
-        }
-
-        @Override
-        public Path logDir() {
-            return homeDir.resolve("log");
-        }
-
-        @Override
-        public Path runDir() {
-            return homeDir.resolve("run");
-        }
-
-        @Override
-        public Path templateDir() {
-            return homeDir.resolve("template");
-        }
-
-        @Override
-        public String bindAddress() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public int port() {
-            return 1;
-        }
-
-        @Override
-        public ProcessSupervisor processes() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public SecretStore secrets() {
-            throw new UnsupportedOperationException();
         }
     }
 }
