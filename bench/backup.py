@@ -29,28 +29,22 @@ ROW_BYTES = 300
 
 class BackupApi(Api):
     def await_instance(self, iid, timeout=1800):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            _, shown = self.call("GET", "/instances/" + iid)
-            state = shown["instance"]["status"]
-            if state == "ACTIVE":
-                return shown["instance"]
-            if state == "ERROR":
-                sys.exit("instance went to ERROR: %s" % shown)
-            time.sleep(0.05)
-        sys.exit("instance %s not ACTIVE in time" % iid)
+        return self._await("/instances/" + iid, "instance", "ACTIVE", "ERROR", timeout)
 
     def await_backup(self, bid, timeout=1800):
+        return self._await("/backups/" + bid, "backup", "COMPLETED", "FAILED", timeout)
+
+    def _await(self, path, key, done, failed, timeout):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            _, shown = self.call("GET", "/backups/" + bid)
-            state = shown["backup"]["status"]
-            if state == "COMPLETED":
-                return shown["backup"]
-            if state == "FAILED":
-                sys.exit("backup FAILED: %s" % shown)
+            _, shown = self.call("GET", path)
+            state = shown[key]["status"]
+            if state == done:
+                return shown[key]
+            if state == failed:
+                sys.exit("%s went to %s: %s" % (path, failed, shown))
             time.sleep(0.05)
-        sys.exit("backup %s not COMPLETED in time" % bid)
+        sys.exit("%s not %s in time" % (path, done))
 
 
 def du(path):

@@ -16,25 +16,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Physical backups of a real MariaDB instance, full and incremental, restored into a fresh instance. */
 final class MariaBackupStrategyTest {
     private static final String PHYSICAL_TABLES = "shop.items, shop.log";
 
-    private static ScratchInstances scratch;
-
-    @BeforeAll
-    static void findServer() {
-        scratch = new ScratchInstances();
-    }
-
-    @AfterAll
-    static void cleanUp() throws IOException {
-        scratch.close();
-    }
+    @RegisterExtension
+    static final ScratchInstances scratch = new ScratchInstances();
 
     @Test
     void aFullAndAnIncrementalBackupRestoreIntoAFreshInstance() throws IOException {

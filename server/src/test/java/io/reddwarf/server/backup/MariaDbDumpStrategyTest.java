@@ -14,25 +14,15 @@ import io.reddwarf.spi.BackupStrategy;
 import io.reddwarf.spi.DatastoreException;
 import java.io.IOException;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Backs up a real MariaDB instance through the pipeline and restores it into a fresh one. */
 final class MariaDbDumpStrategyTest {
     private static final String TABLES = "shop.items, shop.orders";
 
-    private static ScratchInstances scratch;
-
-    @BeforeAll
-    static void findServer() {
-        scratch = new ScratchInstances();
-    }
-
-    @AfterAll
-    static void cleanUp() throws IOException {
-        scratch.close();
-    }
+    @RegisterExtension
+    static final ScratchInstances scratch = new ScratchInstances();
 
     @Test
     void aRestoredInstanceHasTheSameTables() throws IOException {

@@ -22,23 +22,26 @@ import java.util.List;
 import java.util.ServiceLoader;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Real MariaDB instances for the backup strategy tests, prepared by the driver found on the class
- * path, below a short scratch directory in the system's temporary directory; closing destroys them
- * and removes the directory.
+ * path, below a short scratch directory in the system's temporary directory. Registered as a JUnit
+ * extension: after the test class it destroys them and removes the directory.
  */
-final class ScratchInstances implements AutoCloseable {
+final class ScratchInstances implements BeforeAllCallback, AfterAllCallback {
     private static final Flavor FLAVOR = new Flavor("1", "tiny", 512, 1, 1);
 
-    private final Path root;
-    private final Datastore datastore;
-    private final DatastoreVersion version;
+    private final Path root = Path.of(System.getProperty("java.io.tmpdir"),
+            "rdw-bk-" + Long.toHexString(ProcessHandle.current().pid())).toAbsolutePath();
     private final List<DatastoreInstance> instances = new ArrayList<>();
+    private Datastore datastore;
+    private DatastoreVersion version;
 
-    ScratchInstances() {
-        root = Path.of(System.getProperty("java.io.tmpdir"),
-                "rdw-bk-" + Long.toHexString(ProcessHandle.current().pid())).toAbsolutePath();
+    @Override
+    public void beforeAll(ExtensionContext extension) {
         datastore = ServiceLoader.load(Datastore.class).stream().map(ServiceLoader.Provider::get)
                 .filter(d -> d.type().equals("mariadb")).findFirst().orElseThrow();
         List<DatastoreVersion> versions = datastore.versions();
@@ -97,7 +100,7 @@ final class ScratchInstances implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public void afterAll(ExtensionContext extension) throws IOException {
         for (DatastoreInstance instance : instances) {
             instance.destroy();
         }
