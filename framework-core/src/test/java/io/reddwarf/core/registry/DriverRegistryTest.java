@@ -18,15 +18,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 final class DriverRegistryTest {
 
-    public static final class GoodDriver implements Datastore {
+    /** A driver with a fixed type and version list; ServiceLoader needs the no-argument subclasses below. */
+    abstract static class FixedDriver implements Datastore {
+        private final String type;
+        private final java.util.function.Supplier<List<DatastoreVersion>> versions;
+
+        FixedDriver(String type, java.util.function.Supplier<List<DatastoreVersion>> versions) {
+            this.type = type;
+            this.versions = versions;
+        }
+
         @Override
         public String type() {
-            return "good";
+            return type;
         }
 
         @Override
         public List<DatastoreVersion> versions() {
-            return List.of(new DatastoreVersion("1.0", "1.0.7"));
+            return versions.get();
         }
 
         @Override
@@ -40,47 +49,23 @@ final class DriverRegistryTest {
         }
     }
 
-    public static final class SecondGoodDriver implements Datastore {
-        @Override
-        public String type() {
-            return "good";
-        }
-
-        @Override
-        public List<DatastoreVersion> versions() {
-            return List.of();
-        }
-
-        @Override
-        public Set<Capability> capabilities() {
-            return Set.of();
-        }
-
-        @Override
-        public DatastoreInstance open(InstanceContext context) {
-            throw new UnsupportedOperationException();
+    public static final class GoodDriver extends FixedDriver {
+        public GoodDriver() {
+            super("good", () -> List.of(new DatastoreVersion("1.0", "1.0.7")));
         }
     }
 
-    public static final class NoEngineDriver implements Datastore {
-        @Override
-        public String type() {
-            return "noengine";
+    public static final class SecondGoodDriver extends FixedDriver {
+        public SecondGoodDriver() {
+            super("good", List::of);
         }
+    }
 
-        @Override
-        public List<DatastoreVersion> versions() {
-            throw new IllegalStateException("engine binary vanished");
-        }
-
-        @Override
-        public Set<Capability> capabilities() {
-            return Set.of();
-        }
-
-        @Override
-        public DatastoreInstance open(InstanceContext context) {
-            throw new UnsupportedOperationException();
+    public static final class NoEngineDriver extends FixedDriver {
+        public NoEngineDriver() {
+            super("noengine", () -> {
+                throw new IllegalStateException("engine binary vanished");
+            });
         }
     }
 
