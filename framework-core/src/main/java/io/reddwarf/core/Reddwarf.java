@@ -145,7 +145,7 @@ public final class Reddwarf implements AutoCloseable {
         int killed = provider.killOrphans(liveIds);
         for (InstancesRecord row : live) {
             if (Task.valueOf(row.getTask()) == Task.NONE && "READY".equals(row.getStep()) && !provider.exists(row.getId())) {
-                repository.markFailed(row.getId(), "The instance's files are missing on this host.");
+                repository.markFailed(row.getId(), HealthMonitor.FILES_MISSING);
             }
         }
         LOG.info("Reconciled {} live instances ({} orphaned processes killed)", live.size(), killed);

@@ -86,6 +86,28 @@ final class InstanceLifecycleTest {
         live.awaitGone(id, port);
     }
 
+    @Test
+    void anInstanceWhoseFilesVanishIsErrorAndCanBeDeleted() throws Exception {
+        String id = live.http.post(live.instances(), """
+                {"instance": {"name": "vanishing", "flavorRef": "1", "volume": {"size": 1}}}
+                """).json().get("instance").get("id").asText();
+        int port = live.awaitStatus(id, "ACTIVE", Duration.ofSeconds(120)).get("port").asInt();
+        for (ProcessHandle engine : servers(id)) {
+            engine.destroyForcibly();
+            engine.onExit().join();
+        }
+        try (var files = java.nio.file.Files.walk(live.home.resolve("instances").resolve(id))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+
+        JsonNode failed = live.awaitStatus(id, "ERROR", Duration.ofSeconds(60));
+        assertThat(failed.get("fault").get("message").asText()).isEqualTo("The instance's files are missing on this host.");
+        assertThat(live.home.resolve("instances").resolve(id)).doesNotExist();
+
+        assertThat(live.http.delete(live.instances() + "/" + id).status()).isEqualTo(202);
+        live.awaitGone(id, port);
+    }
+
     /** The engine server processes of an instance (not the short-lived clients run against it). */
     private static java.util.List<ProcessHandle> servers(String id) {
         return LiveServer.enginesOf(id).stream()

@@ -81,6 +81,24 @@ public record LocalInstanceContext(
                 new LocalProcessSupervisor(run, log, home), new FileSecretStore(conf));
     }
 
+    /**
+     * The context of an instance whose directories already exist, without touching the disk (for
+     * the health loop and other repeated operations).
+     */
+    public static LocalInstanceContext open(
+            String instanceId,
+            DatastoreVersion version,
+            Flavor flavor,
+            Path homeDir,
+            Path templateDir,
+            String bindAddress,
+            int port) {
+        Path home = requireNonNull(homeDir, "homeDir is null").toAbsolutePath().normalize();
+        return new LocalInstanceContext(instanceId, version, flavor, home, templateDir, bindAddress, port,
+                new LocalProcessSupervisor(home.resolve("run"), home.resolve("log"), home),
+                new FileSecretStore(home.resolve("conf")));
+    }
+
     @Override
     public Path dataDir() {
         return homeDir.resolve("data");

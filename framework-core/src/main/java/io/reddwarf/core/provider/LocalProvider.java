@@ -77,10 +77,13 @@ public final class LocalProvider {
         return instancesDir.resolve(instanceId);
     }
 
-    /** The instance's context; creates its directories if needed. */
+    /** The instance's context; creates its directories only when the instance has none yet. */
     public InstanceContext context(String instanceId, String type, DatastoreVersion version, Flavor flavor, int port) {
-        return LocalInstanceContext.create(instanceId, version, flavor, homeOf(instanceId),
-                templatesDir.resolve(type + "-" + version.name()), address, port);
+        Path home = homeOf(instanceId);
+        Path template = templatesDir.resolve(type + "-" + version.name());
+        return Files.isDirectory(home)
+                ? LocalInstanceContext.open(instanceId, version, flavor, home, template, address, port)
+                : LocalInstanceContext.create(instanceId, version, flavor, home, template, address, port);
     }
 
     /** Whether nothing listens on {@code port} of the instance address right now. */

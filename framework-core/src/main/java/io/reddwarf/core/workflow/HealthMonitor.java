@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class HealthMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
 
+    /** The fault of a ready instance whose directory is gone. */
+    public static final String FILES_MISSING = "The instance's files are missing on this host.";
+
     private final InstanceRepository repository;
     private final InstanceWorkflows workflows;
     private final Duration buildTimeout;
@@ -81,6 +84,11 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void probe(InstancesRecord row) {
+        if (!workflows.filesPresent(row)) {
+            // as at start-up: a ready instance whose files vanished is not recreated empty
+            repository.markFailed(row.getId(), FILES_MISSING);
+            return;
+        }
         Optional<DatastoreInstance> instance;
         try {
             instance = workflows.open(row);

@@ -161,7 +161,12 @@ public final class InstanceWorkflows implements AutoCloseable {
         }
     }
 
-    /** The driver's handle on the instance of {@code row}, if its driver is loaded. */
+    /** Whether the instance's files are on this host. */
+    public boolean filesPresent(InstancesRecord row) {
+        return provider.exists(row.getId());
+    }
+
+        /** The driver's handle on the instance of {@code row}, if its driver is loaded. */
     public Optional<DatastoreInstance> open(InstancesRecord row) {
         Optional<Datastore> driver = drivers.driver(row.getDatastoreType());
         return driver.flatMap(d -> context(row).map(d::open));
