@@ -9,6 +9,7 @@ import io.reddwarf.spi.BackupStrategy.BackupMetadata;
 import io.reddwarf.spi.InstanceContext;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import javax.crypto.SecretKey;
 
@@ -31,6 +33,7 @@ import javax.crypto.SecretKey;
  */
 public final class BackupPipeline {
     private static final int BUFFER = 1 << 20;
+    private static final AtomicBoolean WARMED = new AtomicBoolean();
 
     private final ObjectStore store;
     private final MasterKey masterKey;
@@ -46,6 +49,14 @@ public final class BackupPipeline {
         this.masterKey = requireNonNull(masterKey, "masterKey is null");
         this.level = level;
         this.workers = workers;
+        warmUpOnce();
+    }
+
+    /** Compiles the encryption path in the background once per process (see {@link ChunkedGcm#warmUp()}). */
+    private static void warmUpOnce() {
+        if (WARMED.compareAndSet(false, true)) {
+            Thread.ofPlatform().daemon().name("backup-warm-up").priority(Thread.MIN_PRIORITY).start(ChunkedGcm::warmUp);
+        }
     }
 
     public BackupPipeline(ObjectStore store, MasterKey masterKey) {
@@ -117,15 +128,24 @@ public final class BackupPipeline {
     }
 
     /**
-     * Reads the stored object and checks its size, its SHA-256 and the authentication of every chunk.
+     * Reads the stored object once and checks its size, its SHA-256 and the authentication of every
+     * chunk.
      *
      * @throws BackupIntegrityException if any of them fails
      */
     public void verify(StoredBackup backup) {
         SecretKey dataKey = masterKey.unwrap(backup.keyId(), backup.wrappedKey());
-        checksum(backup);
-        try (InputStream in = ChunkedGcm.decrypt(new BufferedInputStream(store.open(backup.objectKey()), BUFFER), dataKey)) {
-            in.transferTo(OutputStream.nullOutputStream());
+        try (Measured stored = new Measured(new BufferedInputStream(store.open(backup.objectKey()), BUFFER))) {
+            try (InputStream plain = ChunkedGcm.decrypt(new NonClosingInput(stored), dataKey)) {
+                plain.transferTo(OutputStream.nullOutputStream());
+            } catch (BackupIntegrityException e) {
+                // A shorter or altered object says so more precisely than the chunk that failed.
+                stored.transferTo(OutputStream.nullOutputStream());
+                stored.check(backup);
+                throw e;
+            }
+            stored.transferTo(OutputStream.nullOutputStream());
+            stored.check(backup);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read backup " + backup.objectKey(), e);
         }
@@ -157,18 +177,11 @@ public final class BackupPipeline {
     }
 
     private void checksum(StoredBackup backup) {
-        MessageDigest digest = sha256();
-        long size;
-        try (InputStream in = new DigestInputStream(store.open(backup.objectKey()), digest)) {
-            size = in.transferTo(OutputStream.nullOutputStream());
+        try (Measured stored = new Measured(store.open(backup.objectKey()))) {
+            stored.transferTo(OutputStream.nullOutputStream());
+            stored.check(backup);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read backup " + backup.objectKey(), e);
-        }
-        if (size < backup.size()) {
-            throw new BackupIntegrityException(BackupIntegrityException.TRUNCATED);
-        }
-        if (size != backup.size() || !HexFormat.of().formatHex(digest.digest()).equals(backup.sha256())) {
-            throw new BackupIntegrityException(BackupIntegrityException.CHECKSUM_MISMATCH);
         }
     }
 
@@ -209,6 +222,53 @@ public final class BackupPipeline {
                 progress.accept(count);
             }
         }
+    }
+
+    /** The stored bytes read so far: their number and SHA-256. */
+    private static final class Measured extends DigestInputStream {
+        private long count;
+
+        Measured(InputStream in) {
+            super(in, sha256());
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        /** Called at the end of the object: it must have the recorded size and checksum. */
+        void check(StoredBackup backup) {
+            if (count < backup.size()) {
+                throw new BackupIntegrityException(BackupIntegrityException.TRUNCATED);
+            }
+            if (count != backup.size() || !HexFormat.of().formatHex(getMessageDigest().digest()).equals(backup.sha256())) {
+                throw new BackupIntegrityException(BackupIntegrityException.CHECKSUM_MISMATCH);
+            }
+        }
+    }
+
+    /** Lets the decryption end without closing the stored object, which is still to be drained. */
+    private static final class NonClosingInput extends FilterInputStream {
+        NonClosingInput(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {}
     }
 
     /** Strategies must not close the pipeline: closing writes the final chunk. */

@@ -2,12 +2,15 @@ package io.reddwarf.backup;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -34,6 +37,9 @@ public final class ChunkedGcm {
     private static final int TAG_BITS = 128;
     private static final int TAG_BYTES = TAG_BITS / 8;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int WARM_UP_CHUNK = 4096;
+    private static final int WARM_UP_CHUNKS = 500;
+    private static final int WARM_UP_ROUNDS = 40;
 
     private ChunkedGcm() {}
 
@@ -52,6 +58,36 @@ public final class ChunkedGcm {
      */
     public static InputStream decrypt(InputStream in, SecretKey key) {
         return new DecryptingStream(in, key);
+    }
+
+    /**
+     * Runs encryption and decryption over many small chunks so the JIT compiles the JDK's AES-GCM
+     * into its vectorised form. Those methods compile after some thousands of calls, and a backup
+     * makes one call per {@link #CHUNK_SIZE}: without this, the first backup of a fresh server
+     * encrypts its first few hundred megabytes at a small fraction of the normal speed (measured:
+     * 56 MB/s cold against 3 GB/s warm). Takes a few hundred milliseconds of one core; safe to call
+     * from any thread, any number of times.
+     */
+    public static void warmUp() {
+        SecretKey key = MasterKey.newDataKey();
+        byte[] plain = new byte[WARM_UP_CHUNK];
+        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+            try (InputStream in = decrypt(new ByteArrayInputStream(sealed(plain, key)), key)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static byte[] sealed(byte[] plain, SecretKey key) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(WARM_UP_CHUNK * WARM_UP_CHUNKS + 1024);
+        try (OutputStream encrypted = encrypt(out, key, WARM_UP_CHUNK)) {
+            for (int i = 0; i < WARM_UP_CHUNKS; i++) {
+                encrypted.write(plain);
+            }
+        }
+        return out.toByteArray();
     }
 
     private static byte[] nonce(byte[] header, long counter) {

@@ -85,6 +85,44 @@ final class BackupPipelineTest {
     }
 
     @Test
+    void verifyReadsTheObjectOnceAndNamesWhatIsWrong() throws IOException {
+        FileSystemObjectStore store = new FileSystemObjectStore(dir);
+        BackupPipeline pipeline = new BackupPipeline(store, MasterKey.random());
+        StoredBackup backup = pipeline.backup(new BytesStrategy(DATA, false), null, Optional.empty(), "v.rdw", n -> {});
+        pipeline.verify(backup);
+        Path file = dir.resolve("v.rdw");
+        byte[] good = Files.readAllBytes(file);
+
+        byte[] altered = good.clone();
+        altered[altered.length / 3] ^= 1;
+        Files.write(file, altered);
+        assertThatThrownBy(() -> pipeline.verify(backup)).hasMessage(BackupIntegrityException.CHECKSUM_MISMATCH);
+
+        Files.write(file, java.util.Arrays.copyOf(good, good.length - 1));
+        assertThatThrownBy(() -> pipeline.verify(backup)).hasMessage(BackupIntegrityException.TRUNCATED);
+
+        // Bytes that match the recorded checksum but do not authenticate: a record that lies about the object.
+        Files.write(file, altered);
+        StoredBackup lying = new StoredBackup(backup.objectKey(), altered.length, backup.rawSize(),
+                java.util.HexFormat.of().formatHex(sha256(altered)), backup.keyId(), backup.wrappedKey(), backup.metadata());
+        assertThatThrownBy(() -> pipeline.verify(lying)).hasMessage(BackupIntegrityException.NOT_AUTHENTIC);
+    }
+
+    @Test
+    void warmUpEncryptsAndDecryptsWithoutError() {
+        ChunkedGcm.warmUp();
+        ChunkedGcm.warmUp();
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void anotherMasterKeyIsRefused() {
         FileSystemObjectStore store = new FileSystemObjectStore(dir);
         StoredBackup backup = new BackupPipeline(store, MasterKey.random())
