@@ -10,7 +10,7 @@ Reddwarf:
              extract, prepare, start)
 MB/s are computed over the instance's data directory size (the same denominator for both).
 
-Usage: bench/run-backup [--size-mb N]     (standard library only; default 1024)
+Usage: bench/run-backup [--size-mb N] [--keep]     (standard library only; default 1024)
 """
 import argparse
 import json
@@ -63,6 +63,7 @@ def sql(idir, statement):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--size-mb", type=int, default=1024)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch directory (server log) for a look")
     args = parser.parse_args()
     for tool in ("zstd", "mariabackup", "mbstream"):
         if shutil.which(tool) is None:
@@ -167,7 +168,10 @@ def main():
         instances = os.path.join(home, "instances")
         for d in os.listdir(instances) if os.path.isdir(instances) else []:
             subprocess.run(["pkill", "-9", "-f", os.path.join(instances, d)])
-        shutil.rmtree(scratch, ignore_errors=True)
+        if args.keep:
+            print("scratch kept in " + scratch)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

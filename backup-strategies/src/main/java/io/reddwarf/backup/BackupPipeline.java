@@ -9,7 +9,6 @@ import io.reddwarf.spi.BackupStrategy.BackupMetadata;
 import io.reddwarf.spi.InstanceContext;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +32,7 @@ import javax.crypto.SecretKey;
  */
 public final class BackupPipeline {
     private static final int BUFFER = 1 << 20;
+    private static final int HANDOFF_BUFFERS = 8;
     private static final AtomicBoolean WARMED = new AtomicBoolean();
 
     private final ObjectStore store;
@@ -68,9 +68,10 @@ public final class BackupPipeline {
     }
 
     /**
-     * Runs {@code strategy} on the calling thread and stores its output as {@code objectKey}, then
-     * reads the stored object back and checks its checksum and every chunk's authentication. The
-     * object exists only if this returns.
+     * Runs {@code strategy} on the calling thread and stores its output as {@code objectKey}. The
+     * stored object is read back (behind the writer where the store allows it, else after the
+     * commit) and its size, checksum and every chunk's authentication checked. The object exists
+     * only if this returns.
      *
      * @param progress called with the number of bytes the tool produced so far, about once a chunk
      */
@@ -90,10 +91,14 @@ public final class BackupPipeline {
         BackupMetadata metadata;
         Counting stored;
         Counting raw;
+        ReadBack readBack;
         try (ObjectStore.Upload upload = store.create(objectKey)) {
+            readBack = upload.readBack().map(in -> new ReadBack(in, dataKey)).orElse(null);
             stored = new Counting(new DigestOutputStream(upload.stream(), digest), n -> {});
             OutputStream encrypted = ChunkedGcm.encrypt(new BufferedOutputStream(stored, BUFFER), dataKey);
-            ZstdOutputStreamNoFinalizer compressed = new ZstdOutputStreamNoFinalizer(encrypted, level);
+            // Encryption, hashing and writing run on a thread of their own, beside the tool's pump and zstd's workers.
+            OutputStream handoff = new HandoffOutputStream(encrypted, BUFFER, HANDOFF_BUFFERS, "backup-store");
+            ZstdOutputStreamNoFinalizer compressed = new ZstdOutputStreamNoFinalizer(handoff, level);
             raw = new Counting(compressed, progress);
             OutputStream sink = new BufferedOutputStream(raw, BUFFER);
             try {
@@ -119,7 +124,11 @@ public final class BackupPipeline {
         StoredBackup backup = new StoredBackup(objectKey, stored.count, raw.count,
                 HexFormat.of().formatHex(digest.digest()), masterKey.id(), masterKey.wrap(dataKey), metadata);
         try {
-            verify(backup);
+            if (readBack != null) {
+                readBack.check(backup);
+            } else {
+                verify(backup);
+            }
         } catch (RuntimeException e) {
             store.delete(objectKey);
             throw e;
@@ -135,20 +144,34 @@ public final class BackupPipeline {
      */
     public void verify(StoredBackup backup) {
         SecretKey dataKey = masterKey.unwrap(backup.keyId(), backup.wrappedKey());
-        try (Measured stored = new Measured(new BufferedInputStream(store.open(backup.objectKey()), BUFFER))) {
-            try (InputStream plain = ChunkedGcm.decrypt(new NonClosingInput(stored), dataKey)) {
-                plain.transferTo(OutputStream.nullOutputStream());
-            } catch (BackupIntegrityException e) {
-                // A shorter or altered object says so more precisely than the chunk that failed.
-                stored.transferTo(OutputStream.nullOutputStream());
-                stored.check(backup);
-                throw e;
-            }
-            stored.transferTo(OutputStream.nullOutputStream());
+        Measured stored = new Measured(store.open(backup.objectKey()));
+        // Reading and hashing run ahead on a thread of their own while this one authenticates the chunks.
+        try (InputStream ahead = new HandoffInputStream(stored, BUFFER, HANDOFF_BUFFERS, "backup-verify")) {
+            Optional<BackupIntegrityException> refused = authenticate(ahead, dataKey);
             stored.check(backup);
+            if (refused.isPresent()) {
+                throw refused.get();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read backup " + backup.objectKey(), e);
         }
+    }
+
+    /**
+     * Reads {@code stored} to its end, authenticating every chunk; returns the failure of the first
+     * chunk that did not authenticate. The caller checks size and checksum first: a shorter or
+     * altered object says so more precisely than the chunk that failed.
+     */
+    private static Optional<BackupIntegrityException> authenticate(InputStream stored, SecretKey dataKey)
+            throws IOException {
+        Optional<BackupIntegrityException> refused = Optional.empty();
+        try {
+            ChunkedGcm.decrypt(stored, dataKey).transferTo(OutputStream.nullOutputStream());
+        } catch (BackupIntegrityException e) {
+            refused = Optional.of(e);
+        }
+        stored.transferTo(OutputStream.nullOutputStream());
+        return refused;
     }
 
     /**
@@ -160,9 +183,9 @@ public final class BackupPipeline {
     public void restore(BackupStrategy strategy, InstanceContext context, StoredBackup backup) {
         SecretKey dataKey = masterKey.unwrap(backup.keyId(), backup.wrappedKey());
         checksum(backup);
-        MessageDigest digest = sha256();
+        Measured stored = new Measured(store.open(backup.objectKey()));
         try (InputStream in = new ZstdInputStreamNoFinalizer(ChunkedGcm.decrypt(
-                new DigestInputStream(new BufferedInputStream(store.open(backup.objectKey()), BUFFER), digest), dataKey))) {
+                new HandoffInputStream(stored, BUFFER, HANDOFF_BUFFERS, "backup-restore"), dataKey))) {
             InputStream source = new BufferedInputStream(in, BUFFER);
             strategy.restore(context, backup.metadata(), source);
             if (source.read() >= 0) {
@@ -171,9 +194,8 @@ public final class BackupPipeline {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read backup " + backup.objectKey(), e);
         }
-        if (!HexFormat.of().formatHex(digest.digest()).equals(backup.sha256())) {
-            throw new BackupIntegrityException(BackupIntegrityException.CHECKSUM_MISMATCH);
-        }
+        // The bytes restored are the bytes checked: the object did not change since the check above.
+        stored.check(backup);
     }
 
     private void checksum(StoredBackup backup) {
@@ -224,6 +246,49 @@ public final class BackupPipeline {
         }
     }
 
+    /**
+     * Verifies an upload on a thread of its own while it is written: reads the bytes back from the
+     * store as they become durable (size, SHA-256, every chunk authenticated), so that after the
+     * commit only the last few megabytes are left to check.
+     */
+    private static final class ReadBack {
+        private final Measured stored;
+        private final Thread thread;
+        private volatile Optional<BackupIntegrityException> refused = Optional.empty();
+        private volatile Exception failure;
+
+        ReadBack(InputStream in, SecretKey dataKey) {
+            this.stored = new Measured(in);
+            this.thread = Thread.ofPlatform().daemon().name("backup-read-back").start(() -> {
+                try (stored) {
+                    refused = authenticate(stored, dataKey);
+                } catch (IOException | RuntimeException e) {
+                    failure = e;
+                }
+            });
+        }
+
+        /** Waits for the read-back of the committed upload to end and checks it against {@code backup}. */
+        void check(StoredBackup backup) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while verifying backup " + backup.objectKey(), e);
+            }
+            if (failure instanceof IOException e) {
+                throw new UncheckedIOException("Could not read back backup " + backup.objectKey(), e);
+            }
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            stored.check(backup);
+            if (refused.isPresent()) {
+                throw refused.get();
+            }
+        }
+    }
+
     /** The stored bytes read so far: their number and SHA-256. */
     private static final class Measured extends DigestInputStream {
         private long count;
@@ -259,16 +324,6 @@ public final class BackupPipeline {
                 throw new BackupIntegrityException(BackupIntegrityException.CHECKSUM_MISMATCH);
             }
         }
-    }
-
-    /** Lets the decryption end without closing the stored object, which is still to be drained. */
-    private static final class NonClosingInput extends FilterInputStream {
-        NonClosingInput(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public void close() {}
     }
 
     /** Strategies must not close the pipeline: closing writes the final chunk. */

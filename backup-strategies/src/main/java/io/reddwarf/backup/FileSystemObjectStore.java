@@ -2,11 +2,14 @@ package io.reddwarf.backup;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.EOFException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -17,16 +20,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
  * Objects as files below a directory. An upload writes to a temporary file in {@code .partial/},
- * forces it to disk and renames it into place, then forces the directory; an upload that is not
+ * forcing it to disk every 32 MiB as it goes, forces the rest and renames it into place, then forces the directory; an upload that is not
  * committed deletes its file, and temporary files left by a crash are deleted when the store opens.
  */
 public final class FileSystemObjectStore implements ObjectStore {
     private static final String PARTIAL = ".partial";
+    private static final long FORCE_EVERY = 32L << 20;
     private final Path root;
 
     public FileSystemObjectStore(Path root) {
@@ -121,7 +126,11 @@ public final class FileSystemObjectStore implements ObjectStore {
         private final Path tmp;
         private final FileChannel channel;
         private final OutputStream stream;
+        private final Object progress = new Object();
+        private long written;
+        private long durable;
         private boolean committed;
+        private boolean closed;
 
         FileUpload(Path target, Path tmp, FileChannel channel) {
             this.target = target;
@@ -131,6 +140,12 @@ public final class FileSystemObjectStore implements ObjectStore {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
                     out.write(b, off, len);
+                    written += len;
+                    if (written - durable() >= FORCE_EVERY) {
+                        // Writes back as the upload goes, so the commit's force has only the tail left.
+                        channel.force(false);
+                        madeDurable(written, false);
+                    }
                 }
 
                 @Override
@@ -157,9 +172,18 @@ public final class FileSystemObjectStore implements ObjectStore {
                     Files.move(tmp, target);
                 }
                 forceDirectory(target.getParent());
-                committed = true;
+                madeDurable(written, true);
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not store backup object " + target.getFileName(), e);
+            }
+        }
+
+        @Override
+        public Optional<InputStream> readBack() {
+            try {
+                return Optional.of(new BehindReader(FileChannel.open(tmp, StandardOpenOption.READ)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not read back backup object " + target.getFileName(), e);
             }
         }
 
@@ -170,12 +194,84 @@ public final class FileSystemObjectStore implements ObjectStore {
             } catch (IOException ignored) {
                 // The file is removed below anyway.
             }
-            if (!committed) {
+            boolean keep;
+            synchronized (progress) {
+                closed = true;
+                keep = committed;
+                progress.notifyAll();
+            }
+            if (!keep) {
                 try {
                     Files.deleteIfExists(tmp);
                 } catch (IOException ignored) {
                     // Removed when the store opens next.
                 }
+            }
+        }
+
+        private long durable() {
+            synchronized (progress) {
+                return durable;
+            }
+        }
+
+        private void madeDurable(long length, boolean last) {
+            synchronized (progress) {
+                durable = length;
+                committed |= last;
+                progress.notifyAll();
+            }
+        }
+
+        /** Reads the durable bytes of the upload through a channel of its own, waiting for more. */
+        private final class BehindReader extends InputStream {
+            private final FileChannel reader;
+            private long position;
+
+            BehindReader(FileChannel reader) {
+                this.reader = reader;
+            }
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0;
+                }
+                long available;
+                synchronized (progress) {
+                    while ((available = durable - position) == 0 && !committed && !closed) {
+                        try {
+                            progress.wait();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new InterruptedIOException("Interrupted while reading back an upload");
+                        }
+                    }
+                    if (available == 0 && committed) {
+                        return -1;
+                    }
+                    if (available == 0) {
+                        throw new IOException("The upload of " + target.getFileName() + " was abandoned.");
+                    }
+                }
+                int n = reader.read(ByteBuffer.wrap(b, off, (int) Math.min(len, available)), position);
+                if (n < 0) {
+                    throw new EOFException("The stored object ended before its durable length.");
+                }
+                position += n;
+                return n;
+            }
+
+            @Override
+            public void close() throws IOException {
+                reader.close();
             }
         }
     }

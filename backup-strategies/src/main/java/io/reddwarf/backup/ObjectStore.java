@@ -3,6 +3,7 @@ package io.reddwarf.backup;
 import java.io.Closeable;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -38,6 +39,17 @@ public interface ObjectStore {
 
         /** Makes the object durable and visible under its key. */
         void commit();
+
+        /**
+         * The bytes of this upload read back from the store as they become durable, behind the
+         * writer: a read waits for more bytes until the upload is committed and then ends at its
+         * last byte; it fails once the upload is closed without a commit. Lets a reader verify the
+         * stored bytes while the rest is still being written. Empty if the store cannot read an
+         * object before it is committed; such an object is read back after the commit.
+         */
+        default Optional<InputStream> readBack() {
+            return Optional.empty();
+        }
 
         /** Removes what was written unless committed. Never throws. */
         @Override
