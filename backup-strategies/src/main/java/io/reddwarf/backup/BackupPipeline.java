@@ -181,8 +181,28 @@ public final class BackupPipeline {
      * @throws BackupIntegrityException if the object is altered, truncated or under another key
      */
     public void restore(BackupStrategy strategy, InstanceContext context, StoredBackup backup) {
-        SecretKey dataKey = masterKey.unwrap(backup.keyId(), backup.wrappedKey());
+        check(backup);
+        restoreChecked(strategy, context, backup);
+    }
+
+    /**
+     * Checks that the data key unwraps, then reads the stored object and checks its size and
+     * SHA-256: what a restore does before the tool starts, for a caller that does it while it
+     * prepares the instance.
+     *
+     * @throws BackupIntegrityException if the key is not this server's or the object is altered or truncated
+     */
+    public void check(StoredBackup backup) {
+        masterKey.unwrap(backup.keyId(), backup.wrappedKey());
         checksum(backup);
+    }
+
+    /**
+     * As {@link #restore}, for an object the caller has just passed through {@link #check}; the
+     * SHA-256 is still checked over the bytes restored.
+     */
+    public void restoreChecked(BackupStrategy strategy, InstanceContext context, StoredBackup backup) {
+        SecretKey dataKey = masterKey.unwrap(backup.keyId(), backup.wrappedKey());
         Measured stored = new Measured(store.open(backup.objectKey()));
         try (InputStream in = new ZstdInputStreamNoFinalizer(ChunkedGcm.decrypt(
                 new HandoffInputStream(stored, BUFFER, HANDOFF_BUFFERS, "backup-restore"), dataKey))) {
@@ -194,7 +214,7 @@ public final class BackupPipeline {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read backup " + backup.objectKey(), e);
         }
-        // The bytes restored are the bytes checked: the object did not change since the check above.
+        // The bytes restored are the bytes checked: the object did not change since the check.
         stored.check(backup);
     }
 

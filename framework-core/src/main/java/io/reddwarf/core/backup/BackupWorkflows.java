@@ -28,6 +28,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,11 +109,13 @@ public final class BackupWorkflows {
     }
 
     /**
-     * Restores backup {@code backupId} (after its ancestors, for an incremental chain) into the
-     * instance being built: a logical backup into the running engine, a physical one into its
-     * emptied data directory with the engine stopped, started again afterwards.
+     * Starts checking the objects of backup {@code backupId}'s chain (size, SHA-256, data key) on a
+     * thread of its own, so the check runs while the instance is prepared; {@link #restoreInto}
+     * waits for it before any byte reaches the tool.
+     *
+     * @throws DatastoreException if a backup of the chain is missing or not completed
      */
-    public void restoreInto(String backupId, InstanceContext context, DatastoreInstance instance) {
+    public RestoreChain checkChain(String backupId) {
         Deque<BackupsRecord> chain = new ArrayDeque<>();
         String next = backupId;
         while (next != null) {
@@ -122,20 +126,44 @@ public final class BackupWorkflows {
             chain.addFirst(row);
             next = row.getParentId();
         }
-        BackupStrategy strategy = strategy(chain.getLast().getStrategy());
+        List<BackupsRecord> rows = List.copyOf(chain);
+        CompletableFuture<Void> checked = CompletableFuture.runAsync(
+                () -> rows.forEach(row -> pipeline.check(stored(row))),
+                task -> Thread.ofPlatform().daemon().name("backup-check-" + backupId).start(task));
+        return new RestoreChain(backupId, rows, checked);
+    }
+
+    /** A backup chain, oldest first, whose objects are being checked. */
+    public record RestoreChain(String backupId, List<BackupsRecord> rows, CompletableFuture<Void> checked) {}
+
+    /**
+     * Restores a checked chain (see {@link #checkChain}) into the instance being built: a logical
+     * backup into the running engine, a physical one into its emptied data directory with the
+     * engine stopped, started again afterwards.
+     */
+    public void restoreInto(RestoreChain chain, InstanceContext context, DatastoreInstance instance) {
+        try {
+            chain.checked().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+        BackupStrategy strategy = strategy(chain.rows().getLast().getStrategy());
         long started = System.nanoTime();
         if (strategy.kind() == BackupStrategy.Kind.PHYSICAL) {
             instance.stop();
             emptyDirectory(context.dataDir());
         }
-        for (BackupsRecord row : chain) {
-            pipeline.restore(strategy(row.getStrategy()), context, stored(row));
+        for (BackupsRecord row : chain.rows()) {
+            pipeline.restoreChecked(strategy(row.getStrategy()), context, stored(row));
         }
         if (strategy.kind() == BackupStrategy.Kind.PHYSICAL) {
             instance.start();
             strategy.afterRestore(context);
         }
-        LOG.info("Restored backup {} ({} in its chain) into instance {} in {} ms", backupId, chain.size(),
+        LOG.info("Restored backup {} ({} in its chain) into instance {} in {} ms", chain.backupId(), chain.rows().size(),
                 context.instanceId(), (System.nanoTime() - started) / 1_000_000);
     }
 

@@ -232,12 +232,15 @@ public final class InstanceWorkflows implements AutoCloseable {
             repository.setStep(id, "PREPARING");
             configuration.beforePrepare(row, context(row).orElseThrow());
             long started = System.nanoTime();
+            // The backup's objects are checked while the instance is prepared.
+            Optional<BackupWorkflows.RestoreChain> restore = Optional.ofNullable(row.getRestoreBackupId())
+                    .map(backupId -> backups.orElseThrow(() -> new IllegalStateException("backups are not enabled"))
+                            .checkChain(backupId));
             instance.get().prepare(DefaultInstanceService.openBuildRequest(secrets, row.getBuildRequest()));
-            if (row.getRestoreBackupId() != null) {
+            if (restore.isPresent()) {
                 repository.setStep(id, "RESTORING");
                 InstanceContext context = contexts.context(row).orElseThrow();
-                backups.orElseThrow(() -> new IllegalStateException("backups are not enabled"))
-                        .restoreInto(row.getRestoreBackupId(), context, instance.get());
+                backups.get().restoreInto(restore.get(), context, instance.get());
             }
             repository.markBuilt(id);
             configuration.restarted(id);
