@@ -10,7 +10,7 @@ Reddwarf:
              extract, prepare, start)
 MB/s are computed over the instance's data directory size (the same denominator for both).
 
-Usage: bench/run-backup [--size-mb N] [--keep]     (standard library only; default 1024)
+Usage: bench/run-backup [--size-mb N] [--rounds N] [--keep]     (standard library only; defaults 1024 MB, 3 rounds)
 """
 import argparse
 import json
@@ -30,6 +30,15 @@ ROW_BYTES = 300
 class BackupApi(Api):
     def await_instance(self, iid, timeout=1800):
         return self._await("/instances/" + iid, "instance", "ACTIVE", "ERROR", timeout)
+
+    def await_gone(self, iid, timeout=120):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status, _ = self.call("GET", "/instances/" + iid)
+            if status == 404:
+                return
+            time.sleep(0.05)
+        sys.exit("instance %s not deleted in time" % iid)
 
     def await_backup(self, bid, timeout=1800):
         return self._await("/backups/" + bid, "backup", "COMPLETED", "FAILED", timeout)
@@ -60,9 +69,74 @@ def sql(idir, statement):
                    check=True)
 
 
+def median(values):
+    values = sorted(values)
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def table_checksum(idir):
+    return subprocess.run(["mariadb", "--defaults-file=" + os.path.join(idir, "conf", "client.cnf"), "-N", "-e",
+                           "CHECKSUM TABLE shop.items"], capture_output=True, text=True, check=True).stdout
+
+
+def one_round(api, scratch, home, idir, restore_body, source_sum):
+    """Raw backup, Reddwarf backup, raw restore, Reddwarf restore; each timed phase starts with no dirty
+    pages, so one phase's writeback is not charged to the next."""
+    raw_file = os.path.join(scratch, "raw.xb.zst")
+    work = os.path.join(scratch, "raw-work")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    settle()
+    t0 = time.monotonic()
+    subprocess.run(["bash", "-c", "set -o pipefail; mariabackup --defaults-file=%s --backup --stream=xbstream "
+                    "--datadir=%s --target-dir=%s 2>%s | zstd -q -1 -T2 > %s" % (
+                        os.path.join(idir, "conf", "client.cnf"), os.path.join(idir, "data"), work,
+                        os.path.join(scratch, "raw-backup.err"), raw_file)], check=True)
+    raw_backup = time.monotonic() - t0
+
+    settle()
+    t0 = time.monotonic()
+    status, created = api.call("POST", "/backups", {"backup": {"name": "bench", "instance": os.path.basename(idir)}})
+    if status != 202:
+        sys.exit("backup failed: %s %s" % (status, created))
+    backup = api.await_backup(created["backup"]["id"])
+    rdw_backup = time.monotonic() - t0
+
+    target = os.path.join(scratch, "raw-restore")
+    shutil.rmtree(target, ignore_errors=True)
+    os.makedirs(target)
+    settle()
+    t0 = time.monotonic()
+    subprocess.run(["bash", "-c", "set -o pipefail; zstd -q -d -c %s | mbstream -x -C %s && "
+                    "mariabackup --prepare --target-dir=%s >%s 2>&1" % (
+                        raw_file, target, target, os.path.join(scratch, "raw-prepare.log"))], check=True)
+    raw_restore = time.monotonic() - t0
+    shutil.rmtree(target, ignore_errors=True)
+
+    body = json.loads(json.dumps(restore_body))
+    body["instance"]["restorePoint"] = {"backupRef": backup["id"]}
+    settle()
+    t0 = time.monotonic()
+    status, created = api.call("POST", "/instances", body)
+    if status != 200:
+        sys.exit("restore failed: %s %s" % (status, created))
+    restored = created["instance"]["id"]
+    api.await_instance(restored)
+    rdw_restore = time.monotonic() - t0
+    same = table_checksum(os.path.join(home, "instances", restored)) == source_sum
+    api.call("DELETE", "/instances/" + restored)
+    api.await_gone(restored)
+    api.call("DELETE", "/backups/" + backup["id"])
+    return {"raw_backup": raw_backup, "rdw_backup": rdw_backup, "raw_restore": raw_restore, "rdw_restore": rdw_restore,
+            "same": same, "strategy": backup["strategy"], "progress_bytes": backup["progress_bytes"],
+            "size_bytes": backup["size_bytes"], "raw_size": os.path.getsize(raw_file)}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--size-mb", type=int, default=1024)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory (server log) for a look")
     args = parser.parse_args()
     for tool in ("zstd", "mariabackup", "mbstream"):
@@ -97,68 +171,34 @@ def main():
         print("dataset: %d rows, data directory %.0f MB, loaded in %.0f s" % (rows, mb, time.monotonic() - t0),
               flush=True)
 
-        # Every timed phase starts with no dirty pages: the previous phase's writeback is not charged to it.
-        # raw backup pipeline
-        settle()
-        raw_file = os.path.join(scratch, "raw.xb.zst")
-        work = os.path.join(scratch, "raw-work")
-        os.makedirs(work)
-        t0 = time.monotonic()
-        subprocess.run(["bash", "-c", "set -o pipefail; mariabackup --defaults-file=%s --backup --stream=xbstream "
-                        "--datadir=%s --target-dir=%s 2>%s | zstd -q -1 -T2 > %s" % (
-                            os.path.join(idir, "conf", "client.cnf"), os.path.join(idir, "data"), work,
-                            os.path.join(scratch, "raw-backup.err"), raw_file)], check=True)
-        raw_backup = time.monotonic() - t0
-
-        # reddwarf backup
-        settle()
-        t0 = time.monotonic()
-        status, created = api.call("POST", "/backups", {"backup": {"name": "bench", "instance": source}})
-        if status != 202:
-            sys.exit("backup failed: %s %s" % (status, created))
-        backup = api.await_backup(created["backup"]["id"])
-        rdw_backup = time.monotonic() - t0
-
-        # raw restore pipeline
-        target = os.path.join(scratch, "raw-restore")
-        os.makedirs(target)
-        settle()
-        t0 = time.monotonic()
-        subprocess.run(["bash", "-c", "set -o pipefail; zstd -q -d -c %s | mbstream -x -C %s && "
-                        "mariabackup --prepare --target-dir=%s >%s 2>&1" % (
-                            raw_file, target, target, os.path.join(scratch, "raw-prepare.log"))], check=True)
-        raw_restore = time.monotonic() - t0
-        shutil.rmtree(target, ignore_errors=True)
-
-        # reddwarf restore into a new instance
         restore_body = json.loads(json.dumps(body))
         restore_body["instance"]["name"] = "bench-restored"
-        restore_body["instance"]["restorePoint"] = {"backupRef": backup["id"]}
-        settle()
-        t0 = time.monotonic()
-        status, created = api.call("POST", "/instances", restore_body)
-        if status != 200:
-            sys.exit("restore failed: %s %s" % (status, created))
-        restored = created["instance"]["id"]
-        api.await_instance(restored)
-        rdw_restore = time.monotonic() - t0
-        rdir = os.path.join(home, "instances", restored)
-        same = (subprocess.run(["mariadb", "--defaults-file=" + os.path.join(idir, "conf", "client.cnf"), "-N", "-e",
-                                "CHECKSUM TABLE shop.items"], capture_output=True, text=True).stdout
-                == subprocess.run(["mariadb", "--defaults-file=" + os.path.join(rdir, "conf", "client.cnf"), "-N",
-                                   "-e", "CHECKSUM TABLE shop.items"], capture_output=True, text=True).stdout)
-
-        print("backup and restore of %.0f MB (data directory), %d cores, strategy %s" % (
-            mb, os.cpu_count(), backup["strategy"]))
+        source_sum = table_checksum(idir)
+        rounds = []
+        for n in range(1, args.rounds + 1):
+            rounds.append(one_round(api, scratch, home, idir, restore_body, source_sum))
+            r = rounds[-1]
+            print("round %d: backup raw %.2f s, reddwarf %.2f s; restore raw %.2f s, reddwarf %.2f s" % (
+                n, r["raw_backup"], r["rdw_backup"], r["raw_restore"], r["rdw_restore"]), flush=True)
+        last = rounds[-1]
+        print()
+        print("backup and restore of %.0f MB (data directory), %d cores, strategy %s, %d rounds (medians)" % (
+            mb, os.cpu_count(), last["strategy"], len(rounds)))
         print("stream %.0f MB from the tool, stored %.0f MB (raw pipeline file %.0f MB)" % (
-            backup["progress_bytes"] / 1e6, backup["size_bytes"] / 1e6, os.path.getsize(raw_file) / 1e6))
-        print("%-44s %7.1f s %8.1f MB/s" % ("raw backup  (mariabackup | zstd -1 -T2 > file)", raw_backup, mb / raw_backup))
-        print("%-44s %7.1f s %8.1f MB/s" % ("reddwarf backup (POST -> COMPLETED)", rdw_backup, mb / rdw_backup))
-        print("%-44s %7.2fx" % ("backup ratio (reddwarf / raw time)", rdw_backup / raw_backup))
-        print("%-44s %7.1f s %8.1f MB/s" % ("raw restore (zstd -d | mbstream -x; prepare)", raw_restore, mb / raw_restore))
-        print("%-44s %7.1f s %8.1f MB/s" % ("reddwarf restore (POST -> ACTIVE)", rdw_restore, mb / rdw_restore))
-        print("%-44s %7.2fx" % ("restore ratio (reddwarf / raw time)", rdw_restore / raw_restore))
-        print("restored table checksum equals the source's: %s" % ("yes" if same else "NO"))
+            last["progress_bytes"] / 1e6, last["size_bytes"] / 1e6, last["raw_size"] / 1e6))
+        for label, key in (("raw backup  (mariabackup | zstd -1 -T2 > file)", "raw_backup"),
+                           ("reddwarf backup (POST -> COMPLETED)", "rdw_backup")):
+            t = median(r[key] for r in rounds)
+            print("%-46s %6.2f s %8.1f MB/s" % (label, t, mb / t))
+        print("%-46s %6.2fx" % ("backup throughput, reddwarf / raw", median(r["raw_backup"] / r["rdw_backup"] for r in rounds)))
+        for label, key in (("raw restore (zstd -d | mbstream -x; prepare)", "raw_restore"),
+                           ("reddwarf restore (POST -> ACTIVE)", "rdw_restore")):
+            t = median(r[key] for r in rounds)
+            print("%-46s %6.2f s %8.1f MB/s" % (label, t, mb / t))
+        print("%-46s %6.2fx" % ("restore throughput, reddwarf / raw",
+                                 median(r["raw_restore"] / r["rdw_restore"] for r in rounds)))
+        print("every restored table checksum equals the source's: %s" % (
+            "yes" if all(r["same"] for r in rounds) else "NO"))
     finally:
         server.send_signal(signal.SIGTERM)
         try:
