@@ -6,7 +6,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -108,7 +107,8 @@ public final class ChunkedGcm {
         }
     }
 
-    private static final class EncryptingStream extends FilterOutputStream {
+    private static final class EncryptingStream extends BlockStreams.Output {
+        private final OutputStream out;
         private final SecretKey key;
         private final Cipher cipher = cipher();
         private final byte[] header;
@@ -120,18 +120,13 @@ public final class ChunkedGcm {
         private boolean closed;
 
         EncryptingStream(OutputStream out, SecretKey key, int chunkSize) {
-            super(requireNonNull(out, "out is null"));
+            this.out = requireNonNull(out, "out is null");
             this.key = requireNonNull(key, "key is null");
             byte[] prefix = new byte[4];
             RANDOM.nextBytes(prefix);
             this.header = ByteBuffer.allocate(HEADER_SIZE).put(MAGIC).putInt(chunkSize).put(prefix).array();
             this.buffer = new byte[chunkSize];
             this.sealed = new byte[chunkSize + TAG_BYTES];
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
@@ -190,7 +185,7 @@ public final class ChunkedGcm {
         }
     }
 
-    private static final class DecryptingStream extends InputStream {
+    private static final class DecryptingStream extends BlockStreams.Input {
         private final DataInputStream in;
         private final SecretKey key;
         private final Cipher cipher = cipher();
@@ -204,13 +199,6 @@ public final class ChunkedGcm {
         DecryptingStream(InputStream in, SecretKey key) {
             this.in = new DataInputStream(requireNonNull(in, "in is null"));
             this.key = requireNonNull(key, "key is null");
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

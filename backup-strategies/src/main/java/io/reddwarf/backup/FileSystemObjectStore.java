@@ -224,19 +224,12 @@ public final class FileSystemObjectStore implements ObjectStore {
         }
 
         /** Reads the durable bytes of the upload through a channel of its own, waiting for more. */
-        private final class BehindReader extends InputStream {
+        private final class BehindReader extends BlockStreams.Input {
             private final FileChannel reader;
             private long position;
 
             BehindReader(FileChannel reader) {
                 this.reader = reader;
-            }
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
             }
 
             @Override

@@ -15,7 +15,7 @@ import java.util.concurrent.BlockingQueue;
  * the read that reaches it. Closing stops the read-ahead and closes the stream below. Used by one
  * reader thread at a time.
  */
-final class HandoffInputStream extends InputStream {
+final class HandoffInputStream extends BlockStreams.Input {
     private final BlockingQueue<Slice> ready;
     private final BlockingQueue<byte[]> free;
     private final Thread filler;
@@ -63,13 +63,6 @@ final class HandoffInputStream extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (closed) {
             throw new IOException("stream closed");
@@ -105,16 +98,7 @@ final class HandoffInputStream extends InputStream {
         }
         if (slice.bytes() == null) {
             ended = true;
-            Throwable t = slice.failure();
-            if (t instanceof IOException e) {
-                throw new IOException(e.getMessage(), e);
-            }
-            if (t instanceof RuntimeException e) {
-                throw e;
-            }
-            if (t instanceof Error e) {
-                throw e;
-            }
+            BlockStreams.rethrow(slice.failure());
             return false;
         }
         current = slice;

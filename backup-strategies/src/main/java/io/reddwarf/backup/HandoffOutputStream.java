@@ -18,7 +18,7 @@ import java.util.concurrent.BlockingQueue;
  * {@link #close} waits until everything was written and the stream below closed. Used by one
  * writer thread at a time.
  */
-final class HandoffOutputStream extends OutputStream {
+final class HandoffOutputStream extends BlockStreams.Output {
     private static final byte[] FLUSH = new byte[0];
     private static final byte[] CLOSE = new byte[0];
 
@@ -74,11 +74,6 @@ final class HandoffOutputStream extends OutputStream {
                 free.add(slice.bytes());
             }
         }
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
@@ -149,18 +144,6 @@ final class HandoffOutputStream extends OutputStream {
     }
 
     private void check() throws IOException {
-        Throwable t = failure;
-        if (t instanceof IOException e) {
-            throw new IOException(e.getMessage(), e);
-        }
-        if (t instanceof RuntimeException e) {
-            throw e;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        if (t != null) {
-            throw new IOException(t);
-        }
+        BlockStreams.rethrow(failure);
     }
 }
