@@ -31,11 +31,20 @@ final class ToolProcess {
         });
     }
 
-    /** Runs {@code argv} with {@code source} as its standard input. */
+    /**
+     * Runs {@code argv} with {@code source} as its standard input. An unchecked exception thrown by
+     * {@code source} kills the tool before its input is closed and is rethrown.
+     */
     static void writeTo(List<String> argv, Path workDir, Path stderrFile, InputStream source, String what) {
         run(argv, workDir, stderrFile, what, process -> {
             try (OutputStream in = process.getOutputStream()) {
-                source.transferTo(in);
+                try {
+                    source.transferTo(in);
+                } catch (RuntimeException e) {
+                    // the source turned out unusable: kill the tool before it sees the end of its input
+                    process.destroyForcibly();
+                    throw e;
+                }
             }
         });
     }
