@@ -11,7 +11,7 @@ abstract class MariaDbTckFixture extends DatastoreTck {
 
     @Override
     protected Set<Capability> claimedCapabilities() {
-        return EnumSet.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.CONFIGURATION);
+        return EnumSet.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.CONFIGURATION, Capability.BACKUP);
     }
 
     @Override
