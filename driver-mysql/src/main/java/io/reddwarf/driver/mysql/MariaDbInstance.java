@@ -562,7 +562,11 @@ final class MariaDbInstance implements DatastoreInstance {
         writePrivateFile(clientConfig(), "[client]\n"
                 + "user=" + MySqlIdentifiers.ADMIN_USER + "\n"
                 + "password=" + adminPassword.value() + "\n"
-                + "socket=" + socket() + "\n");
+                + "socket=" + socket() + "\n"
+                + "\n"
+                + "# read by the backup strategies, not by the engine's programs\n"
+                + "[reddwarf]\n"
+                + "bin-dir=" + binaries.require(engine.clientBinary()).getParent() + "\n");
     }
 
     /** Writes {@code content} to a file that is mode 0600 from its creation, replacing it atomically. */
