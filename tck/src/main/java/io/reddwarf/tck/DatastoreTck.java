@@ -76,13 +76,15 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The TCK checks that the claimed capabilities are exactly the driver's, that
  * {@link ServiceLoader} finds the driver (also next to a broken provider entry), runs the whole
  * lifecycle against a real engine, exercises every claimed admin operation and asserts the exact
- * {@link NotSupportedException#message} of every unclaimed one. Failures name the operation, e.g.
+ * {@link NotSupportedException#message} of every unclaimed one, and backs up and restores with
+ * every claimed {@link BackupStrategy}. Failures name the operation, e.g.
  * {@code prepare() failed for datastore 'mariadb': …}.
  *
  * <p>When the driver offers no version (its engine is not installed), the engine tests are aborted
  * with a message naming {@link #engineRequirement()}, or fail if {@link #requireEngine()} says the
  * engine must be there. Instances live below {@link #scratchDir()}; one instance serves the
- * lifecycle section and one the admin section, and all are destroyed after the class.
+ * lifecycle section and one the admin section, the backup section prepares its own for each
+ * strategy and destroys them as it goes, and all that are left are destroyed after the class.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Tag("tck")
@@ -435,10 +437,9 @@ public abstract class DatastoreTck {
         Stored truncated = new Stored(backups.resolve("truncated"), full.metadata());
         call("truncating a backup", () -> truncate(full.file(), truncated.file()));
         Prepared target = prepare("truncated", EMPTY_REQUEST);
-        assertThatThrownBy(() -> {
-            clearForRestore(strategy, target);
-            restoreOne(strategy, target, truncated);
-        }).as("restore()" + by + " of a full backup cut off at half its length").isInstanceOf(DatastoreException.class);
+        call("preparing the restore of a truncated backup" + by, () -> clearForRestore(strategy, target));
+        assertThatThrownBy(() -> restoreOne(strategy, target, truncated))
+                .as("restore()" + by + " of a full backup cut off at half its length").isInstanceOf(DatastoreException.class);
         destroy(target);
 
         destroy(source);
