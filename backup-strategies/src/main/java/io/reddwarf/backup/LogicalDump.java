@@ -2,6 +2,7 @@ package io.reddwarf.backup;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.reddwarf.spi.BackupStrategy.BackupMetadata;
 import io.reddwarf.spi.DatastoreException;
 import io.reddwarf.spi.InstanceContext;
 import java.io.ByteArrayOutputStream;
@@ -15,14 +16,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the MySQL-family logical strategies share. A backup is one SQL script: the customer's
- * accounts ({@code CREATE USER IF NOT EXISTS} and {@code GRANT} statements as {@code SHOW CREATE
- * USER} and {@code SHOW GRANTS} print them), the dump tool's output, and a last line
- * {@value #END}; a restore replays it through the client and fails if that line is missing, so a
- * stream cut off between two statements is not taken for a whole backup.
+ * What the MySQL-family logical strategies share. A backup is one SQL script: the dump tool's
+ * output, the customer's accounts ({@code CREATE USER IF NOT EXISTS} and {@code GRANT} statements
+ * as {@code SHOW CREATE USER} and {@code SHOW GRANTS} print them), and a last line {@value #END};
+ * a restore replays it through the client and fails if that line is missing, so a stream cut off
+ * between two statements is not taken for a whole backup.
  *
  * <p>Accounts are every account but {@code root}, the control plane's {@code reddwarf_admin},
  * anonymous ones and the engines' internal {@code mysql.*} and {@code mariadb.*} accounts. The
@@ -32,6 +34,7 @@ import java.util.Optional;
  */
 final class LogicalDump {
     static final String END = "-- reddwarf: end of backup";
+    private static final String END_PROPERTY = "end-line";
     static final String CUSTOMER_ACCOUNTS = "User <> '' AND User NOT IN ('root', 'reddwarf_admin')"
             + " AND User NOT LIKE 'mysql.%' AND User NOT LIKE 'mariadb.%'";
 
@@ -51,8 +54,8 @@ final class LogicalDump {
     /** Writes the script's accounts part: {@code accountsQuery} lists {@code 'user'@'host'} accounts. */
     static void writeAccounts(InstanceContext context, String client, List<String> sessionSetup, String accountsQuery,
             OutputStream sink) throws IOException {
-        sink.write(("-- reddwarf: accounts\n").getBytes(UTF_8));
-        List<String> accounts = query(context, client, accountsQuery);
+        sink.write(("\n-- reddwarf: accounts\n").getBytes(UTF_8));
+        List<String> accounts = query(context, client, accountsQuery, "list the accounts of");
         if (accounts.isEmpty()) {
             return;
         }
@@ -62,7 +65,7 @@ final class LogicalDump {
             show.append("SHOW CREATE USER ").append(account).append("; SHOW GRANTS FOR ").append(account).append("; ");
         }
         StringBuilder script = new StringBuilder();
-        for (String line : query(context, client, show.toString())) {
+        for (String line : query(context, client, show.toString(), "read the accounts of")) {
             if (line.startsWith("CREATE USER ")) {
                 script.append("CREATE USER IF NOT EXISTS ").append(line.substring("CREATE USER ".length())).append(";\n");
             } else if (line.startsWith("GRANT ")) {
@@ -72,31 +75,39 @@ final class LogicalDump {
         sink.write(script.toString().getBytes(UTF_8));
     }
 
-    /** Runs {@code dump} and writes its output, then the end line. */
-    static void writeDump(InstanceContext context, List<String> dump, OutputStream sink) throws IOException {
+    /** Runs {@code dump} and writes its output. */
+    static void writeDump(InstanceContext context, List<String> dump, OutputStream sink) {
         ToolProcess.readFrom(dump, context.homeDir(), context.logDir().resolve("backup.err"), sink,
                 "back up instance " + context.instanceId());
-        writeEnd(sink);
     }
 
     static void writeEnd(OutputStream sink) throws IOException {
         sink.write(("\n" + END + "\n").getBytes(UTF_8));
     }
 
-    /** Replays a script through the client. */
-    static void restore(InstanceContext context, String client, InputStream source) {
-        List<String> argv = List.of(client, "--defaults-file=" + clientConfig(context),
-                "--binary-mode", "--default-character-set=utf8mb4");
-        ToolProcess.writeTo(argv, context.homeDir(), context.logDir().resolve("restore.err"), new EndChecked(source),
-                "restore instance " + context.instanceId());
+    /** The metadata of a script: its end line is checked when restored. */
+    static BackupMetadata metadata(String strategy) {
+        return new BackupMetadata(strategy, Map.of("format", "sql", END_PROPERTY, "true"));
     }
 
-    /** One column of every row {@code sql} returns. */
-    static List<String> query(InstanceContext context, String client, String sql) {
+    /**
+     * Replays a script through the client; the end line is required when the metadata says the
+     * script has one (backups made before it was written do not).
+     */
+    static void restore(InstanceContext context, String client, BackupMetadata metadata, InputStream source) {
+        List<String> argv = List.of(client, "--defaults-file=" + clientConfig(context),
+                "--binary-mode", "--default-character-set=utf8mb4");
+        boolean ended = "true".equals(metadata.properties().get(END_PROPERTY));
+        ToolProcess.writeTo(argv, context.homeDir(), context.logDir().resolve("restore.err"),
+                ended ? new EndChecked(source) : source, "restore instance " + context.instanceId());
+    }
+
+    /** One column of every row {@code sql} returns; {@code what} ends in "of", e.g. "list the accounts of". */
+    static List<String> query(InstanceContext context, String client, String sql, String what) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ToolProcess.readFrom(List.of(client, "--defaults-file=" + clientConfig(context), "--batch", "--skip-column-names",
                 "--raw", "--default-character-set=utf8mb4", "-e", sql), context.homeDir(), context.logDir().resolve("backup.err"),
-                out, "read the accounts of instance " + context.instanceId());
+                out, what + " instance " + context.instanceId());
         return out.toString(UTF_8).lines().filter(line -> !line.isBlank()).toList();
     }
 

@@ -9,13 +9,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Logical backups of MariaDB with {@code mariadb-dump}: the customer's accounts, then one
- * consistent snapshot ({@code --single-transaction}) of every database except the system schemas,
- * with routines, events and triggers; restored through {@code mariadb}. The accounts are created
+ * Logical backups of MariaDB with {@code mariadb-dump}: one consistent snapshot
+ * ({@code --single-transaction}) of every database except the system schemas, with routines,
+ * events and triggers, then the customer's accounts; restored through {@code mariadb}. The accounts are created
  * where missing, so an instance restored into keeps its own {@code root} and administrative
  * account. See {@link LogicalDump} for the format and where the tools are found.
  */
@@ -52,16 +51,17 @@ public final class MariaDbDumpStrategy implements BackupStrategy {
                 "--default-character-set=utf8mb4",
                 "--all-databases", "--ignore-database=mysql", "--ignore-database=sys");
         try {
-            LogicalDump.writeAccounts(context, LogicalDump.tool(context, CLIENT_BINARY), List.of(), ACCOUNTS, sink);
             LogicalDump.writeDump(context, dump, sink);
+            LogicalDump.writeAccounts(context, LogicalDump.tool(context, CLIENT_BINARY), List.of(), ACCOUNTS, sink);
+            LogicalDump.writeEnd(sink);
         } catch (IOException e) {
             throw new DatastoreException("Could not back up instance " + context.instanceId() + ": " + e.getMessage(), e);
         }
-        return new BackupMetadata(NAME, Map.of("format", "sql"));
+        return LogicalDump.metadata(NAME);
     }
 
     @Override
     public void restore(InstanceContext context, BackupMetadata metadata, InputStream source) {
-        LogicalDump.restore(context, LogicalDump.tool(context, CLIENT_BINARY), source);
+        LogicalDump.restore(context, LogicalDump.tool(context, CLIENT_BINARY), metadata, source);
     }
 }

@@ -10,14 +10,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Logical backups of MySQL 8.0 with {@code mysqldump}: the customer's accounts (password hashes
- * printed as hexadecimal), then one consistent snapshot ({@code --single-transaction}) of every
- * database except the system schemas, with routines, events and triggers; restored through
- * {@code mysql}. The accounts are created where missing, so an instance restored into keeps its
+ * Logical backups of MySQL 8.0 with {@code mysqldump}: one consistent snapshot
+ * ({@code --single-transaction}) of every database except the system schemas, with routines,
+ * events and triggers, then the customer's accounts (password hashes printed as hexadecimal);
+ * restored through {@code mysql}. The accounts are created where missing, so an instance restored into keeps its
  * own {@code root} and administrative account. See {@link LogicalDump} for the format and where
  * the tools are found: the mysql driver names the directory of its MySQL binaries in the option
  * file, as they are usually not on {@code PATH}.
@@ -53,11 +52,8 @@ public final class MySqlDumpStrategy implements BackupStrategy {
         }
         String client = LogicalDump.tool(context, CLIENT_BINARY);
         try {
-            LogicalDump.writeAccounts(context, client, List.of("SET SESSION print_identified_with_as_hex = ON"), ACCOUNTS, sink);
-            List<String> databases = LogicalDump.query(context, client, DATABASES);
-            if (databases.isEmpty()) {
-                LogicalDump.writeEnd(sink);
-            } else {
+            List<String> databases = LogicalDump.query(context, client, DATABASES, "list the databases of");
+            if (!databases.isEmpty()) {
                 List<String> dump = new ArrayList<>(List.of(LogicalDump.tool(context, DUMP_BINARY),
                         "--defaults-file=" + LogicalDump.clientConfig(context),
                         "--single-transaction", "--routines", "--events", "--triggers", "--hex-blob",
@@ -66,14 +62,16 @@ public final class MySqlDumpStrategy implements BackupStrategy {
                 dump.addAll(databases);
                 LogicalDump.writeDump(context, dump, sink);
             }
+            LogicalDump.writeAccounts(context, client, List.of("SET SESSION print_identified_with_as_hex = ON"), ACCOUNTS, sink);
+            LogicalDump.writeEnd(sink);
         } catch (IOException e) {
             throw new DatastoreException("Could not back up instance " + context.instanceId() + ": " + e.getMessage(), e);
         }
-        return new BackupMetadata(NAME, Map.of("format", "sql"));
+        return LogicalDump.metadata(NAME);
     }
 
     @Override
     public void restore(InstanceContext context, BackupMetadata metadata, InputStream source) {
-        LogicalDump.restore(context, LogicalDump.tool(context, CLIENT_BINARY), source);
+        LogicalDump.restore(context, LogicalDump.tool(context, CLIENT_BINARY), metadata, source);
     }
 }

@@ -63,7 +63,7 @@ final class ToolProcess {
                     .redirectOutput(ProcessBuilder.Redirect.PIPE)
                     .start();
         } catch (IOException e) {
-            throw new DatastoreException("Could not run " + argv.get(0) + " to " + what + ": " + e.getMessage(), e);
+            throw new DatastoreException("Could not run " + program(argv) + " to " + what + ": " + e.getMessage(), e);
         }
         boolean done = false;
         try {
@@ -78,7 +78,7 @@ final class ToolProcess {
             }
             int exit = process.waitFor();
             if (exit != 0) {
-                throw new DatastoreException(argv.get(0) + " failed to " + what + " (exit code " + exit + "): "
+                throw new DatastoreException(program(argv) + " failed to " + what + " (exit code " + exit + "): "
                         + tail(stderrFile), pumpFailure);
             }
             if (pumpFailure != null) {
@@ -87,7 +87,7 @@ final class ToolProcess {
             done = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DatastoreException("Interrupted while waiting for " + argv.get(0) + " to " + what + ".", e);
+            throw new DatastoreException("Interrupted while waiting for " + program(argv) + " to " + what + ".", e);
         } finally {
             if (!done && process.isAlive()) {
                 process.destroyForcibly();
@@ -98,6 +98,12 @@ final class ToolProcess {
                 }
             }
         }
+    }
+
+    /** The program's file name: tools may be given by their full path. */
+    private static String program(List<String> argv) {
+        Path program = Path.of(argv.get(0)).getFileName();
+        return program == null ? argv.get(0) : program.toString();
     }
 
     static String tail(Path file) {

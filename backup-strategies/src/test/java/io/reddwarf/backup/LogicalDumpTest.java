@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.reddwarf.spi.BackupStrategy.BackupMetadata;
 import io.reddwarf.spi.DatastoreException;
 import io.reddwarf.spi.DatastoreVersion;
 import io.reddwarf.spi.Flavor;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +42,7 @@ final class LogicalDumpTest {
     void aWholeScriptIsReplayed() throws IOException {
         byte[] script = script();
 
-        LogicalDump.restore(context, client, new ByteArrayInputStream(script));
+        LogicalDump.restore(context, client, LogicalDump.metadata("test"), new ByteArrayInputStream(script));
 
         assertThat(Files.readAllBytes(received)).isEqualTo(script);
     }
@@ -50,16 +52,26 @@ final class LogicalDumpTest {
         byte[] script = script();
         byte[] cut = Arrays.copyOf(script, new String(script, UTF_8).indexOf("INSERT"));
 
-        assertThatThrownBy(() -> LogicalDump.restore(context, client, new ByteArrayInputStream(cut)))
+        assertThatThrownBy(() -> LogicalDump.restore(context, client, LogicalDump.metadata("test"), new ByteArrayInputStream(cut)))
                 .isInstanceOf(DatastoreException.class)
                 .hasMessage("The backup ends early: its last line is not '-- reddwarf: end of backup'.");
     }
 
     @Test
     void anEmptyStreamFails() {
-        assertThatThrownBy(() -> LogicalDump.restore(context, client, new ByteArrayInputStream(new byte[0])))
+        assertThatThrownBy(() -> LogicalDump.restore(context, client, LogicalDump.metadata("test"), new ByteArrayInputStream(new byte[0])))
                 .isInstanceOf(DatastoreException.class)
                 .hasMessageStartingWith("The backup ends early");
+    }
+
+    @Test
+    void aScriptOfABackupMadeWithoutTheEndLineIsReplayedAsItIs() throws IOException {
+        byte[] old = "CREATE TABLE t (v TEXT);\n".getBytes(UTF_8);
+
+        LogicalDump.restore(context, client, new BackupMetadata("mariadb-dump", Map.of("format", "sql")),
+                new ByteArrayInputStream(old));
+
+        assertThat(Files.readAllBytes(received)).isEqualTo(old);
     }
 
     @Test
