@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One MariaDB instance of the local host. Everything it knows comes from its context's files:
- * {@code conf/my.cnf} and {@code conf/client.cnf} (mode 0600), the secret {@code admin-password},
+ * {@code conf/my.cnf} and {@code conf/client.cnf} (mode 0600; besides the administrative login it
+ * names the client programs' directory for the backup strategies), the secret {@code admin-password},
  * the marker {@code data/.reddwarf-prepared} (prepare finished) and {@code run/stopped} (stopped on
  * purpose).
  */
