@@ -20,15 +20,15 @@ import java.util.concurrent.TimeUnit;
  * {@code CHECKSUM TABLE}.
  */
 final class MySqlFamilyClient implements EngineClient {
+    private static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS tck_kv (k VARCHAR(64) PRIMARY KEY,"
+            + " v MEDIUMTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin);";
+    private static final int BATCH_BYTES = 256 * 1024;
+
     private final Path client;
 
     MySqlFamilyClient(Path client) {
         this.client = client;
     }
-
-    private static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS tck_kv (k VARCHAR(64) PRIMARY KEY,"
-            + " v MEDIUMTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin);";
-    private static final int BATCH_BYTES = 256 * 1024;
 
     @Override
     public void put(Session session, String key, String value) {
@@ -86,8 +86,8 @@ final class MySqlFamilyClient implements EngineClient {
 
     /** Runs {@code statement} given with {@code -e}, or else {@code stdin}. */
     private Result exec(Session session, Optional<String> statement, String stdin) {
-        List<String> argv = new ArrayList<>(List.of(client.toString(), "--no-defaults", "--connect-timeout=5", "--default-character-set=utf8mb4",
-                "--batch", "--skip-column-names"));
+        List<String> argv = new ArrayList<>(List.of(client.toString(), "--no-defaults", "--connect-timeout=5",
+                "--default-character-set=utf8mb4", "--batch", "--skip-column-names"));
         ProcessBuilder builder = new ProcessBuilder(argv);
         if (session.login().isPresent()) {
             argv.addAll(List.of("--protocol=TCP", "--host=" + session.endpoint().host(),
@@ -103,6 +103,8 @@ final class MySqlFamilyClient implements EngineClient {
             Process process = builder.start();
             try (OutputStream in = process.getOutputStream()) {
                 in.write(stdin.getBytes(UTF_8));
+            } catch (IOException stoppedReading) {
+                // The client exited at an error; its output says which.
             }
             String output = new String(process.getInputStream().readAllBytes(), UTF_8);
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
