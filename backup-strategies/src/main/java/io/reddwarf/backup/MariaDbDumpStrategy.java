@@ -1,25 +1,29 @@
 package io.reddwarf.backup;
 
 import io.reddwarf.spi.BackupStrategy;
+import io.reddwarf.spi.DatastoreException;
 import io.reddwarf.spi.DatastoreVersion;
 import io.reddwarf.spi.InstanceContext;
 import io.reddwarf.spi.NotSupportedException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * Logical backups of MariaDB with {@code mariadb-dump}: one consistent snapshot
  * ({@code --single-transaction}) of every database except the system schemas, with routines,
- * events and triggers. Accounts are not part of it: the instance restored into keeps its own. The
- * tools connect through the instance's administrative option file {@code conf/client.cnf}.
+ * events and triggers, then the customer's accounts; restored through {@code mariadb}. The accounts are created
+ * where missing, so an instance restored into keeps its own {@code root} and administrative
+ * account. See {@link LogicalDump} for the format and where the tools are found.
  */
 public final class MariaDbDumpStrategy implements BackupStrategy {
     public static final String NAME = "mariadb-dump";
     private static final String DUMP_BINARY = "mariadb-dump";
     private static final String CLIENT_BINARY = "mariadb";
+    private static final String ACCOUNTS = "SELECT CONCAT(QUOTE(User), '@', QUOTE(Host)) FROM mysql.user"
+            + " WHERE is_role = 'N' AND " + LogicalDump.CUSTOMER_ACCOUNTS + " ORDER BY User, Host";
 
     @Override
     public String name() {
@@ -41,22 +45,23 @@ public final class MariaDbDumpStrategy implements BackupStrategy {
         if (parent.isPresent()) {
             throw new NotSupportedException("incremental backup", NAME);
         }
-        List<String> argv = List.of(DUMP_BINARY,
-                "--defaults-file=" + context.confDir().resolve("client.cnf"),
+        List<String> dump = List.of(LogicalDump.tool(context, DUMP_BINARY),
+                "--defaults-file=" + LogicalDump.clientConfig(context),
                 "--single-transaction", "--routines", "--events", "--triggers", "--hex-blob",
                 "--default-character-set=utf8mb4",
                 "--all-databases", "--ignore-database=mysql", "--ignore-database=sys");
-        ToolProcess.readFrom(argv, context.homeDir(), context.logDir().resolve("backup.err"), sink,
-                "back up instance " + context.instanceId());
-        return new BackupMetadata(NAME, Map.of("format", "sql"));
+        try {
+            LogicalDump.writeDump(context, dump, sink);
+            LogicalDump.writeAccounts(context, LogicalDump.tool(context, CLIENT_BINARY), List.of(), ACCOUNTS, sink);
+            LogicalDump.writeEnd(sink);
+        } catch (IOException e) {
+            throw new DatastoreException("Could not back up instance " + context.instanceId() + ": " + e.getMessage(), e);
+        }
+        return LogicalDump.metadata(NAME);
     }
 
     @Override
     public void restore(InstanceContext context, BackupMetadata metadata, InputStream source) {
-        List<String> argv = List.of(CLIENT_BINARY,
-                "--defaults-file=" + context.confDir().resolve("client.cnf"),
-                "--binary-mode", "--default-character-set=utf8mb4");
-        ToolProcess.writeTo(argv, context.homeDir(), context.logDir().resolve("restore.err"), source,
-                "restore instance " + context.instanceId());
+        LogicalDump.restore(context, LogicalDump.tool(context, CLIENT_BINARY), metadata, source);
     }
 }

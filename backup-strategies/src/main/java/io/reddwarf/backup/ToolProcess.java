@@ -31,11 +31,20 @@ final class ToolProcess {
         });
     }
 
-    /** Runs {@code argv} with {@code source} as its standard input. */
+    /**
+     * Runs {@code argv} with {@code source} as its standard input. An unchecked exception thrown by
+     * {@code source} kills the tool before its input is closed and is rethrown.
+     */
     static void writeTo(List<String> argv, Path workDir, Path stderrFile, InputStream source, String what) {
         run(argv, workDir, stderrFile, what, process -> {
             try (OutputStream in = process.getOutputStream()) {
-                source.transferTo(in);
+                try {
+                    source.transferTo(in);
+                } catch (RuntimeException e) {
+                    // the source turned out unusable: kill the tool before it sees the end of its input
+                    process.destroyForcibly();
+                    throw e;
+                }
             }
         });
     }
@@ -54,7 +63,7 @@ final class ToolProcess {
                     .redirectOutput(ProcessBuilder.Redirect.PIPE)
                     .start();
         } catch (IOException e) {
-            throw new DatastoreException("Could not run " + argv.get(0) + " to " + what + ": " + e.getMessage(), e);
+            throw new DatastoreException("Could not run " + program(argv) + " to " + what + ": " + e.getMessage(), e);
         }
         boolean done = false;
         try {
@@ -69,7 +78,7 @@ final class ToolProcess {
             }
             int exit = process.waitFor();
             if (exit != 0) {
-                throw new DatastoreException(argv.get(0) + " failed to " + what + " (exit code " + exit + "): "
+                throw new DatastoreException(program(argv) + " failed to " + what + " (exit code " + exit + "): "
                         + tail(stderrFile), pumpFailure);
             }
             if (pumpFailure != null) {
@@ -78,7 +87,7 @@ final class ToolProcess {
             done = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DatastoreException("Interrupted while waiting for " + argv.get(0) + " to " + what + ".", e);
+            throw new DatastoreException("Interrupted while waiting for " + program(argv) + " to " + what + ".", e);
         } finally {
             if (!done && process.isAlive()) {
                 process.destroyForcibly();
@@ -89,6 +98,12 @@ final class ToolProcess {
                 }
             }
         }
+    }
+
+    /** The program's file name: tools may be given by their full path. */
+    private static String program(List<String> argv) {
+        Path program = Path.of(argv.get(0)).getFileName();
+        return program == null ? argv.get(0) : program.toString();
     }
 
     static String tail(Path file) {

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * A TCK test of the backup section: backup and restore (placeholder: fails while BACKUP is claimed). Tagged {@code tck-backup}, so a driver's
- * CI can run the section alone, e.g. {@code ./mvnw verify -Dgroups=tck-backup}.
+ * A TCK test of the backup section: which strategies support the driver's datastore, and (for
+ * each claimed one, as dynamic tests of the same tag) full and incremental backups restored into
+ * fresh instances. Tagged {@code tck-backup}, so a driver's CI can run the section alone, e.g.
+ * {@code ./mvnw verify -Dgroups=tck-backup}.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

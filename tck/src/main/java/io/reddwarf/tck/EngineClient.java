@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.reddwarf.spi.Endpoint;
 import io.reddwarf.spi.InstanceContext;
 import io.reddwarf.spi.Secret;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,6 +28,31 @@ public interface EngineClient {
      * @throws RuntimeException with the engine's error if the read fails
      */
     Optional<String> get(Session session, String key);
+
+    /**
+     * Stores every entry as {@link #put} would. The backup section writes a few thousand entries at
+     * once, some of them kilobytes long, with 4-byte UTF-8 characters, quotes, backslashes, tabs and
+     * newlines; the default calls {@link #put} for each, an implementation may batch them.
+     *
+     * @throws RuntimeException with the engine's error if a write fails
+     */
+    default void putAll(Session session, Map<String, String> entries) {
+        entries.forEach((key, value) -> put(session, key, value));
+    }
+
+    /**
+     * A fingerprint of everything stored through {@link #put}, computed by the engine (for SQL
+     * engines, e.g. the row count and {@code CHECKSUM TABLE}): equal for equal contents, different
+     * when an entry is missing or differs. Needed by drivers that claim backups: the backup section
+     * compares the fingerprint of a restored instance with the source's.
+     *
+     * @throws RuntimeException with the engine's error if the read fails
+     * @throws UnsupportedOperationException if this client cannot compute one (the default)
+     */
+    default String fingerprint(Session session) {
+        throw new UnsupportedOperationException("This engine client computes no fingerprint: implement"
+                + " EngineClient.fingerprint() to run the backup section");
+    }
 
     /** Whether the session's login is accepted by the engine; never throws for a refused login. */
     boolean canLogIn(Session session);

@@ -21,11 +21,16 @@ public final class MariaDbDatastore extends MySqlFamilyDatastore {
         super(engine, binaries);
     }
 
-    /** The family's capabilities plus configuration groups ({@link MariaDbConfigRenderer}). */
+    /**
+     * The family's capabilities plus configuration groups ({@link MariaDbConfigRenderer}) and
+     * backups (by the strategies of the backup-strategies plugin, {@code mariadb-dump} and
+     * {@code mariabackup}).
+     */
     @Override
     public Set<Capability> capabilities() {
         Set<Capability> all = EnumSet.copyOf(super.capabilities());
         all.add(Capability.CONFIGURATION);
+        all.add(Capability.BACKUP);
         return Set.copyOf(all);
     }
 }

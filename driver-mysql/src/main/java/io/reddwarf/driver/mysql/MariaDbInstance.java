@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One MariaDB instance of the local host. Everything it knows comes from its context's files:
- * {@code conf/my.cnf} and {@code conf/client.cnf} (mode 0600), the secret {@code admin-password},
+ * {@code conf/my.cnf} and {@code conf/client.cnf} (mode 0600; besides the administrative login it
+ * names the client programs' directory for the backup strategies), the secret {@code admin-password},
  * the marker {@code data/.reddwarf-prepared} (prepare finished) and {@code run/stopped} (stopped on
  * purpose).
  */
@@ -562,7 +563,11 @@ final class MariaDbInstance implements DatastoreInstance {
         writePrivateFile(clientConfig(), "[client]\n"
                 + "user=" + MySqlIdentifiers.ADMIN_USER + "\n"
                 + "password=" + adminPassword.value() + "\n"
-                + "socket=" + socket() + "\n");
+                + "socket=" + socket() + "\n"
+                + "\n"
+                + "# read by the backup strategies, not by the engine's programs\n"
+                + "[reddwarf]\n"
+                + "bin-dir=" + binaries.require(engine.clientBinary()).getParent() + "\n");
     }
 
     /** Writes {@code content} to a file that is mode 0600 from its creation, replacing it atomically. */

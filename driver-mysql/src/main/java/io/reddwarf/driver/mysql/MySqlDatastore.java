@@ -1,9 +1,12 @@
 package io.reddwarf.driver.mysql;
 
+import io.reddwarf.spi.Capability;
 import io.reddwarf.spi.Datastore;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code "mysql"} datastore: MySQL Community Server 8.0 ({@code mysqld}, {@code mysql}), found
@@ -20,6 +23,14 @@ public final class MySqlDatastore extends MySqlFamilyDatastore {
 
     MySqlDatastore(Binaries binaries) {
         super(new MySqlEngine(), binaries);
+    }
+
+    /** The family's capabilities plus backups (by the backup-strategies plugin's {@code mysqldump}). */
+    @Override
+    public Set<Capability> capabilities() {
+        Set<Capability> all = EnumSet.copyOf(super.capabilities());
+        all.add(Capability.BACKUP);
+        return Set.copyOf(all);
     }
 
     /**

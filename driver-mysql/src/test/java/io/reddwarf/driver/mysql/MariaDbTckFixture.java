@@ -11,12 +11,17 @@ abstract class MariaDbTckFixture extends DatastoreTck {
 
     @Override
     protected Set<Capability> claimedCapabilities() {
-        return EnumSet.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.CONFIGURATION);
+        return EnumSet.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.CONFIGURATION, Capability.BACKUP);
     }
 
     @Override
     protected java.util.Optional<ConfigSample> configurationSample() {
         return java.util.Optional.of(new ConfigSample("connect_timeout", "20"));
+    }
+
+    @Override
+    protected Set<String> backupStrategies() {
+        return Set.of("mariadb-dump", "mariabackup");
     }
 
     @Override

@@ -20,7 +20,12 @@ final class MySqlTckTest extends DatastoreTck {
 
     @Override
     protected Set<Capability> claimedCapabilities() {
-        return EnumSet.of(Capability.DATABASES, Capability.USERS, Capability.ROOT);
+        return EnumSet.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.BACKUP);
+    }
+
+    @Override
+    protected Set<String> backupStrategies() {
+        return Set.of("mysqldump");
     }
 
     @Override
