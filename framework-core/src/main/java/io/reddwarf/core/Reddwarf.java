@@ -90,9 +90,10 @@ public final class Reddwarf implements AutoCloseable {
                 contexts, java.util.Optional.of(backupWorkflows));
         configurations.bind(workflows);
         this.health = new HealthMonitor(repository, workflows, config.buildTimeout());
-        this.quotas = new DefaultQuotaService(new QuotaRepository(database.dsl()), repository, flavors);
+        this.quotas = new DefaultQuotaService(new QuotaRepository(database.dsl()), repository, backupRepository,
+                flavors);
         this.backups = new DefaultBackupService(backupRepository, repository, contexts, strategies, backupWorkflows,
-                workflows);
+                workflows, quotas);
         this.instances = new DefaultInstanceService(config, repository, datastores, flavors, drivers, provider,
                 secrets, workflows, quotas, Optional.of(configurations), Optional.of(backups));
         this.accounts = new DefaultAccountService(repository, new RootHistoryRepository(database.dsl()), drivers,

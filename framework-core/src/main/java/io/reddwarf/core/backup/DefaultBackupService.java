@@ -10,6 +10,7 @@ import io.reddwarf.core.instance.InstanceStatus.Health;
 import io.reddwarf.core.instance.InstanceStatus.Task;
 import io.reddwarf.core.persistence.BackupRepository;
 import io.reddwarf.core.persistence.InstanceRepository;
+import io.reddwarf.core.quota.QuotaService;
 import io.reddwarf.core.workflow.InstanceContexts;
 import io.reddwarf.core.workflow.InstanceWorkflows;
 import io.reddwarf.spi.BackupStrategy;
@@ -35,9 +36,12 @@ public final class DefaultBackupService implements BackupService {
     private final BackupStrategies strategies;
     private final BackupWorkflows backupWorkflows;
     private final InstanceWorkflows workflows;
+    private final QuotaService quotas;
 
     public DefaultBackupService(BackupRepository backups, InstanceRepository instances, InstanceContexts contexts,
-            BackupStrategies strategies, BackupWorkflows backupWorkflows, InstanceWorkflows workflows) {
+            BackupStrategies strategies, BackupWorkflows backupWorkflows, InstanceWorkflows workflows,
+            QuotaService quotas) {
+        this.quotas = requireNonNull(quotas, "quotas is null");
         this.backups = requireNonNull(backups, "backups is null");
         this.instances = requireNonNull(instances, "instances is null");
         this.contexts = requireNonNull(contexts, "contexts is null");
@@ -67,8 +71,7 @@ public final class DefaultBackupService implements BackupService {
             throw ReddwarfException.unprocessable("Backup " + parent.get().getId()
                     + " was taken with strategy '" + parent.get().getStrategy() + "' and cannot be a parent.");
         }
-        if (InstanceStatus.of(Task.valueOf(instance.getTask()), Health.valueOf(instance.getHealth())) != InstanceStatus.ACTIVE
-                || !instances.transitionTask(instance.getId(), Task.NONE, Task.BACKUP)) {
+        if (InstanceStatus.of(Task.valueOf(instance.getTask()), Health.valueOf(instance.getHealth())) != InstanceStatus.ACTIVE) {
             throw notReady(instance.getId());
         }
         Instant now = Instant.now();
@@ -89,11 +92,8 @@ public final class DefaultBackupService implements BackupService {
         row.setCreatedAt(InstanceRepository.utc(now));
         row.setUpdatedAt(InstanceRepository.utc(now));
         row.setDeleted(false);
-        try {
-            backups.insert(row);
-        } catch (RuntimeException e) {
-            instances.transitionTask(instance.getId(), Task.BACKUP, Task.NONE);
-            throw e;
+        if (!backups.insertChecked(row, held -> quotas.checkBackup(projectId, held))) {
+            throw notReady(instance.getId());
         }
         LOG.info("Backup {} of instance {} recorded with strategy {}", row.getId(), instance.getId(), strategy.name());
         workflows.scheduleBackup(row.getId());
