@@ -37,11 +37,13 @@ public final class DefaultBackupService implements BackupService {
     private final BackupWorkflows backupWorkflows;
     private final InstanceWorkflows workflows;
     private final QuotaService quotas;
+    private final DefaultBackupStrategyService settings;
 
     public DefaultBackupService(BackupRepository backups, InstanceRepository instances, InstanceContexts contexts,
             BackupStrategies strategies, BackupWorkflows backupWorkflows, InstanceWorkflows workflows,
-            QuotaService quotas) {
+            QuotaService quotas, DefaultBackupStrategyService settings) {
         this.quotas = requireNonNull(quotas, "quotas is null");
+        this.settings = requireNonNull(settings, "settings is null");
         this.backups = requireNonNull(backups, "backups is null");
         this.instances = requireNonNull(instances, "instances is null");
         this.contexts = requireNonNull(contexts, "contexts is null");
@@ -64,19 +66,24 @@ public final class DefaultBackupService implements BackupService {
         Optional<BackupsRecord> parent = parent(projectId, request);
         DatastoreVersion version = contexts.version(instance.getDatastoreType(), instance.getDatastoreVersion())
                 .orElseThrow(() -> notReady(instance.getId()));
-        BackupStrategy strategy = parent.isPresent()
-                ? strategies.choose(instance.getDatastoreType(), version, true)
-                : strategies.choose(instance.getDatastoreType(), version, false);
-        if (parent.isPresent() && !parent.get().getStrategy().equals(strategy.name())) {
-            throw ReddwarfException.unprocessable("Backup " + parent.get().getId()
-                    + " was taken with strategy '" + parent.get().getStrategy() + "' and cannot be a parent.");
+        BackupStrategy strategy;
+        if (parent.isPresent()) {
+            strategy = strategies.named(parent.get().getStrategy())
+                    .filter(s -> s.incremental() && s.supports(instance.getDatastoreType(), version))
+                    .orElseThrow(() -> ReddwarfException.unprocessable("Backup " + parent.get().getId()
+                            + " was taken with strategy '" + parent.get().getStrategy() + "' and cannot be a parent."));
+        } else {
+            strategy = settings.strategyFor(instance);
         }
+        String id = UUID.randomUUID().toString();
+        String objectKey = settings.container(instance).map(c -> c + "/").orElse("") + id + ".rdwb";
         if (InstanceStatus.of(Task.valueOf(instance.getTask()), Health.valueOf(instance.getHealth())) != InstanceStatus.ACTIVE) {
             throw notReady(instance.getId());
         }
         Instant now = Instant.now();
         BackupsRecord row = new BackupsRecord();
-        row.setId(UUID.randomUUID().toString());
+        row.setId(id);
+        row.setObjectKey(objectKey);
         row.setProjectId(projectId);
         row.setName(request.name());
         row.setDescription(request.description().orElse(null));
