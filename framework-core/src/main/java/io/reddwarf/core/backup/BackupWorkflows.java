@@ -100,7 +100,7 @@ public final class BackupWorkflows {
         } catch (RuntimeException e) {
             LOG.error("Backup {} of instance {} failed", backupId, row.getInstanceId(), e);
             pipeline.store().delete(objectKey);
-            backups.markFailed(backupId, "Backup failed: " + e.getMessage());
+            backups.markFailed(backupId, failure(e));
         } finally {
             instances.transitionTask(row.getInstanceId(), Task.BACKUP, Task.NONE);
         }
@@ -139,6 +139,23 @@ public final class BackupWorkflows {
                 context.instanceId(), (System.nanoTime() - started) / 1_000_000);
     }
 
+    static final String STORE_FULL = "Backup failed: the backup store is out of space (No space left on device).";
+
+    /** The reason a backup failed, as its row shows it; a full store is named as such, whatever layer noticed. */
+    static String failure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
+                return STORE_FULL;
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (suppressed.getMessage() != null && suppressed.getMessage().contains("No space left on device")) {
+                    return STORE_FULL;
+                }
+            }
+        }
+        return "Backup failed: " + e.getMessage();
+    }
+
     /** Progress reaches the state store at most once a second: each commit there is forced to disk. */
     private static LongConsumer everySecond(LongConsumer progress) {
         long[] last = {System.nanoTime()};
@@ -149,6 +166,25 @@ public final class BackupWorkflows {
                 progress.accept(bytes);
             }
         };
+    }
+
+    /**
+     * The first backup of the chain ending with {@code backupId} (ancestors first) that is missing
+     * or whose object is not in the store, if any.
+     */
+    public Optional<String> firstMissing(String backupId) {
+        Deque<String> chain = new ArrayDeque<>();
+        for (String next = backupId; next != null; ) {
+            Optional<BackupsRecord> row = backups.find(next).filter(r -> !r.getDeleted());
+            if (row.isEmpty()) {
+                return Optional.of(next);
+            }
+            if (pipeline.store().size(objectKey(row.get())).isEmpty()) {
+                chain.addFirst(next);
+            }
+            next = row.get().getParentId();
+        }
+        return Optional.ofNullable(chain.peekFirst());
     }
 
     /** Removes the stored object of a backup. */

@@ -76,7 +76,8 @@ public final class DefaultBackupService implements BackupService {
             strategy = settings.strategyFor(instance);
         }
         String id = UUID.randomUUID().toString();
-        String objectKey = settings.container(instance).map(c -> c + "/").orElse("") + id + ".rdwb";
+        String objectKey = request.container().map(DefaultBackupStrategyService::checkContainer)
+                .or(() -> settings.container(instance)).map(c -> c + "/").orElse("") + id + ".rdwb";
         if (InstanceStatus.of(Task.valueOf(instance.getTask()), Health.valueOf(instance.getHealth())) != InstanceStatus.ACTIVE) {
             throw notReady(instance.getId());
         }
@@ -189,6 +190,12 @@ public final class DefaultBackupService implements BackupService {
                     + " version " + row.getDatastoreVersion() + " cannot be restored into datastore " + datastoreType
                     + " version " + versionName + ".");
         }
+        backupWorkflows.firstMissing(row.getId()).ifPresent(missing -> {
+            throw ReddwarfException.unprocessable(missing.equals(backupId)
+                    ? "The stored object of backup " + backupId + " is missing."
+                    : "Backup " + backupId + " cannot be restored: the stored object of backup " + missing
+                            + ", an earlier backup of its chain, is missing.");
+        });
         if (volumeSize < row.getVolumeSize()) {
             throw ReddwarfException.badRequest("The volume size " + volumeSize + " GB is smaller than the "
                     + row.getVolumeSize() + " GB of the backup's instance.");

@@ -43,9 +43,7 @@ public final class DefaultBackupStrategyService implements BackupStrategyService
         if (container.isEmpty() && strategy.isEmpty()) {
             throw ReddwarfException.badRequest("A backup strategy needs a 'swift_container', a 'strategy' or both.");
         }
-        if (container.isPresent() && !CONTAINER.matcher(container.get()).matches()) {
-            throw ReddwarfException.badRequest(INVALID_CONTAINER);
-        }
+        container.ifPresent(DefaultBackupStrategyService::checkContainer);
         if (strategy.isPresent()) {
             if (instance.isPresent()) {
                 InstancesRecord row = instance.get();
@@ -73,6 +71,14 @@ public final class DefaultBackupStrategyService implements BackupStrategyService
             throw ReddwarfException.notFound(instanceId.map(id -> "No backup strategy is set for instance " + id + ".")
                     .orElse("No backup strategy is set for project " + projectId + "."));
         }
+    }
+
+    /** @throws ReddwarfException 400 unless the name is 1 to 255 of [A-Za-z0-9_.-], not starting with '.' */
+    static String checkContainer(String container) {
+        if (!CONTAINER.matcher(container).matches()) {
+            throw ReddwarfException.badRequest(INVALID_CONTAINER);
+        }
+        return container;
     }
 
     /** The container the instance's next backup is written to, if its or its project's setting names one. */
