@@ -67,7 +67,7 @@ final class BackupFaultTest {
         String backupId = startBackup(live, id, "doomed");
         String conf = live.home.resolve("instances").resolve(id).resolve("conf").resolve("client.cnf").toString();
         ProcessHandle tool = awaitProcess(Duration.ofSeconds(30), "--defaults-file=" + conf,
-                List.of("mariabackup", "mariadb-dump"), backupId);
+                List.of("backup", "dump"), backupId);
         String toolCommand = tool.info().commandLine().orElse("");
         assertThat(backup(live, backupId).get("status").asText()).isIn("NEW", "BUILDING");
         LiveServer.Result killed = LiveServer.run(List.of("kill", "-9", Long.toString(tool.pid())), null,

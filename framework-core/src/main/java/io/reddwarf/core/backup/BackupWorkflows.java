@@ -10,6 +10,7 @@ import io.reddwarf.backup.StoredBackup;
 import io.reddwarf.core.db.tables.records.BackupsRecord;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
 import io.reddwarf.core.instance.InstanceStatus.Task;
+import io.reddwarf.core.local.LocalProcessSupervisor;
 import io.reddwarf.core.persistence.BackupRepository;
 import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.workflow.InstanceContexts;
@@ -71,15 +72,16 @@ public final class BackupWorkflows {
         BackupsRecord row = found.get();
         String objectKey = objectKey(row);
         try {
-            if (!BackupState.NEW.name().equals(row.getState())) {
-                LOG.info("Starting the interrupted backup {} over", backupId);
-                pipeline.store().delete(objectKey);
-            }
             InstancesRecord instance = instances.find(row.getInstanceId()).orElseThrow(
                     () -> new DatastoreException("The instance of the backup is gone."));
             InstanceContext context = contexts.context(instance).orElseThrow(() -> new DatastoreException(
                     "Datastore '" + instance.getDatastoreType() + "' version '" + instance.getDatastoreVersion()
                             + "' is not available on this host."));
+            if (!BackupState.NEW.name().equals(row.getState())) {
+                LOG.info("Starting the interrupted backup {} over", backupId);
+                stopLeftoverTools(context);
+                pipeline.store().delete(objectKey);
+            }
             BackupStrategy strategy = strategy(row.getStrategy());
             Optional<BackupMetadata> parent = Optional.empty();
             if (row.getParentId() != null) {
@@ -137,6 +139,20 @@ public final class BackupWorkflows {
         }
         LOG.info("Restored backup {} ({} in its chain) into instance {} in {} ms", backupId, chain.size(),
                 context.instanceId(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * Kills the tools an earlier attempt left running: they read the instance's {@code client.cnf},
+     * which the engine itself does not.
+     */
+    private static void stopLeftoverTools(InstanceContext context) {
+        for (long pid : LocalProcessSupervisor.findProcessesReferencing(context.confDir().resolve("client.cnf"))) {
+            ProcessHandle.of(pid).ifPresent(tool -> {
+                LOG.warn("Killing backup tool {} left by an earlier attempt: {}", pid, tool.info().command().orElse("?"));
+                tool.destroyForcibly();
+                tool.onExit().join();
+            });
+        }
     }
 
     static final String STORE_FULL = "Backup failed: the backup store is out of space (No space left on device).";
