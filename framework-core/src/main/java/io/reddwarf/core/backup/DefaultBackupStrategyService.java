@@ -99,7 +99,7 @@ public final class DefaultBackupStrategyService implements BackupStrategyService
             return usable(named.get(), instance.getDatastoreType(), instance.getDatastoreVersion(),
                     ReddwarfException::unprocessable);
         }
-        return strategies.choose(instance.getDatastoreType(), version(instance), false);
+        return strategies.choose(instance.getDatastoreType(), version(instance));
     }
 
     private BackupStrategy usable(String name, String datastoreType, String versionName,
