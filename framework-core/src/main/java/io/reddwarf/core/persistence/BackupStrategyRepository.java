@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.exception.IntegrityConstraintViolationException;
 
 /** SQL for the {@code backup_strategies} table; a project's own row has the instance id {@code ""}. */
 public final class BackupStrategyRepository {
@@ -20,8 +21,19 @@ public final class BackupStrategyRepository {
         this.dsl = requireNonNull(dsl, "dsl is null");
     }
 
-    /** Inserts or replaces the row of the project (or of one of its instances). */
+    /**
+     * Inserts or replaces the row of the project (or of one of its instances). Of two concurrent
+     * first puts, the one that loses the insert tries again and replaces the winner's row.
+     */
     public BackupStrategiesRecord put(String projectId, String instanceId, String container, String strategy) {
+        try {
+            return putOnce(projectId, instanceId, container, strategy);
+        } catch (IntegrityConstraintViolationException e) {
+            return putOnce(projectId, instanceId, container, strategy);
+        }
+    }
+
+    private BackupStrategiesRecord putOnce(String projectId, String instanceId, String container, String strategy) {
         return dsl.transactionResult(cfg -> {
             DSLContext tx = cfg.dsl();
             Instant now = Instant.now();

@@ -29,7 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The backups quota counted and checked under the project's lock, on H2 and on a real MariaDB. */
+/**
+ * The backups quota counted and checked under the project's lock, and the backup strategy
+ * settings, on H2 and on a real MariaDB.
+ */
 final class BackupRepositoryTest {
     @TempDir
     static Path dir;
@@ -156,6 +159,26 @@ final class BackupRepositoryTest {
             assertThat(backups.countHeld(project)).isEqualTo(1);
             backups.markDeleted(completed.getId());
             assertThat(backups.countHeld(project)).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void strategySettingsArePutReplacedListedAndDeleted(String store) {
+        String project = "bs-" + UUID.randomUUID();
+        try (Database db = open(store)) {
+            BackupStrategyRepository settings = new BackupStrategyRepository(db.dsl());
+            settings.put(project, "inst-1", "c1", null);
+            settings.put(project, BackupStrategyRepository.PROJECT_WIDE, "team", "mariadb-dump");
+            settings.put(project, "inst-1", null, "mariabackup");
+            assertThat(settings.list(project, java.util.Optional.empty()))
+                    .extracting(r -> r.getInstanceId() + "|" + r.getContainer() + "|" + r.getStrategy())
+                    .containsExactly("|team|mariadb-dump", "inst-1|null|mariabackup");
+            assertThat(settings.list(project, java.util.Optional.of("inst-1"))).hasSize(1);
+            assertThat(settings.find(project, BackupStrategyRepository.PROJECT_WIDE)).isPresent();
+            assertThat(settings.delete(project, "inst-1")).isTrue();
+            assertThat(settings.delete(project, "inst-1")).isFalse();
+            assertThat(settings.list("other-" + project, java.util.Optional.empty())).isEmpty();
         }
     }
 
