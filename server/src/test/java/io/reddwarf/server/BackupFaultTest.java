@@ -76,7 +76,7 @@ final class BackupFaultTest {
 
         JsonNode failed = awaitBackup(live, backupId, "FAILED");
         System.out.println("Killed " + toolCommand + "; the backup failed with: " + failed.get("fail_reason").asText());
-        assertThat(failed.get("fail_reason").asText()).startsWith("Backup failed: ").contains("exit code 137");
+        assertThat(failed.get("fail_reason").asText()).startsWith("Backup failed: ").contains("(killed by signal 9)");
         assertThat(failed.has("locationRef")).isFalse();
         assertThat(live.home.resolve("backups").resolve(backupId + ".rdwb")).doesNotExist();
         assertThat(partials(live.home.resolve("backups"))).isEmpty();

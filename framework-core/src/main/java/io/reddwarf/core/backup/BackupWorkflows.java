@@ -155,6 +155,10 @@ public final class BackupWorkflows {
         }
     }
 
+    /** The JDK reports a process ended by signal n as exit code 128 + n. */
+    private static final java.util.regex.Pattern KILLED = java.util.regex.Pattern.compile(
+            "\\(exit code (129|1[3-5][0-9]|16[0-4])\\)");
+
     static final String STORE_FULL = "Backup failed: the backup store is out of space (No space left on device).";
 
     /** The reason a backup failed, as its row shows it; a full store is named as such, whatever layer noticed. */
@@ -169,7 +173,8 @@ public final class BackupWorkflows {
                 }
             }
         }
-        return "Backup failed: " + e.getMessage();
+        return "Backup failed: " + KILLED.matcher(String.valueOf(e.getMessage())).replaceFirst(m ->
+                "(killed by signal " + (Integer.parseInt(m.group(1)) - 128) + ")");
     }
 
     /** Progress reaches the state store at most once a second: each commit there is forced to disk. */
