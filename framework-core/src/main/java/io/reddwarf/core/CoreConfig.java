@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -29,6 +30,9 @@ import java.util.Properties;
  * @param healthInterval    how often the health loop probes each instance
  * @param buildTimeout      how long an instance may stay in BUILD before it is set to ERROR
  * @param workers           how many workflow steps run at once
+ * @param backupsDir        the backup store's directory ({@code backups.dir}, default {@code home/backups})
+ * @param backupStrategies  the deployer's backup strategy per datastore version, keyed
+ *                          {@code <type>.<version>} ({@code backup.strategy.mariadb.10.11=mariadb-dump})
  */
 public record CoreConfig(
         Path home,
@@ -41,9 +45,12 @@ public record CoreConfig(
         Optional<String> jdbcPassword,
         Duration healthInterval,
         Duration buildTimeout,
-        int workers) {
+        int workers,
+        Path backupsDir,
+        Map<String, String> backupStrategies) {
 
     public static final String FILE_NAME = "reddwarf.properties";
+    static final String BACKUP_STRATEGY_PREFIX = "backup.strategy.";
 
     public CoreConfig {
         home = requireNonNull(home, "home is null").toAbsolutePath().normalize();
@@ -57,6 +64,8 @@ public record CoreConfig(
         if (portMin < 1024 || portMax > 65535 || portMin > portMax) {
             throw new IllegalArgumentException("invalid port range " + portMin + "-" + portMax);
         }
+        backupsDir = requireNonNull(backupsDir, "backupsDir is null").toAbsolutePath().normalize();
+        backupStrategies = Map.copyOf(requireNonNull(backupStrategies, "backupStrategies is null"));
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1");
         }
@@ -97,6 +106,18 @@ public record CoreConfig(
             }
         }
         flavors.sort(Comparator.comparing(Flavor::id));
+        Map<String, String> backupStrategies = new java.util.TreeMap<>();
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith(BACKUP_STRATEGY_PREFIX)) {
+                String version = key.substring(BACKUP_STRATEGY_PREFIX.length());
+                String name = p.getProperty(key).trim();
+                if (!version.matches("[^.]+\\..+") || name.isEmpty()) {
+                    throw new IllegalArgumentException(key + " must look like " + BACKUP_STRATEGY_PREFIX
+                            + "<datastore>.<version>=<strategy>");
+                }
+                backupStrategies.put(version, name);
+            }
+        }
         return new CoreConfig(
                 home,
                 p.getProperty("instances.address", "127.0.0.1").trim(),
@@ -108,7 +129,14 @@ public record CoreConfig(
                 optional(p, "state.password"),
                 Duration.ofMillis(Long.parseLong(p.getProperty("health.interval-ms", "2000").trim())),
                 Duration.ofSeconds(Long.parseLong(p.getProperty("build.timeout-seconds", "300").trim())),
-                Integer.parseInt(p.getProperty("workflow.workers", "8").trim()));
+                Integer.parseInt(p.getProperty("workflow.workers", "8").trim()),
+                optional(p, "backups.dir").map(Path::of).map(home::resolve).orElse(home.resolve("backups")),
+                backupStrategies);
+    }
+
+    /** The deployer's backup strategy for a datastore version, if {@code reddwarf.properties} names one. */
+    public Optional<String> backupStrategy(String datastoreType, String version) {
+        return Optional.ofNullable(backupStrategies.get(datastoreType + "." + version));
     }
 
     private static Flavor parseFlavor(String id, String value) {
@@ -127,12 +155,13 @@ public record CoreConfig(
     /** A copy with another port range (tests use disjoint ranges). */
     public CoreConfig withPorts(int min, int max) {
         return new CoreConfig(home, instanceAddress, min, max, flavors, jdbcUrl, jdbcUser, jdbcPassword,
-                healthInterval, buildTimeout, workers);
+                healthInterval, buildTimeout, workers, backupsDir, backupStrategies);
     }
 
     /** A copy with another state store. */
     public CoreConfig withJdbc(String url, String user, String password) {
         return new CoreConfig(home, instanceAddress, portMin, portMax, flavors, Optional.of(url),
-                Optional.ofNullable(user), Optional.ofNullable(password), healthInterval, buildTimeout, workers);
+                Optional.ofNullable(user), Optional.ofNullable(password), healthInterval, buildTimeout, workers,
+                backupsDir, backupStrategies);
     }
 }

@@ -7,6 +7,8 @@ import io.reddwarf.backup.FileSystemObjectStore;
 import io.reddwarf.backup.MasterKey;
 import io.reddwarf.core.backup.BackupService;
 import io.reddwarf.core.backup.BackupStrategies;
+import io.reddwarf.core.backup.BackupStrategyService;
+import io.reddwarf.core.backup.DefaultBackupStrategyService;
 import io.reddwarf.core.backup.BackupWorkflows;
 import io.reddwarf.core.backup.DefaultBackupService;
 import io.reddwarf.core.account.AccountService;
@@ -24,6 +26,7 @@ import io.reddwarf.core.instance.InstanceService;
 import io.reddwarf.core.instance.InstanceStatus.Task;
 import io.reddwarf.core.persistence.Database;
 import io.reddwarf.core.persistence.BackupRepository;
+import io.reddwarf.core.persistence.BackupStrategyRepository;
 import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.persistence.QuotaRepository;
 import io.reddwarf.core.persistence.RootHistoryRepository;
@@ -62,6 +65,7 @@ public final class Reddwarf implements AutoCloseable {
     private final HealthMonitor health;
     private final InstanceService instances;
     private final DefaultBackupService backups;
+    private final BackupStrategyService backupStrategies;
     private final ConfigurationService configurations;
     private final AccountService accounts;
     private final QuotaService quotas;
@@ -78,7 +82,7 @@ public final class Reddwarf implements AutoCloseable {
         BackupRepository backupRepository = new BackupRepository(database.dsl());
         InstanceContexts contexts = new InstanceContexts(drivers, flavors, provider);
         BackupStrategies strategies = BackupStrategies.load(Reddwarf.class.getClassLoader());
-        BackupPipeline pipeline = new BackupPipeline(new FileSystemObjectStore(config.home().resolve("backups")),
+        BackupPipeline pipeline = new BackupPipeline(new FileSystemObjectStore(config.backupsDir()),
                 MasterKey.loadOrCreate(config.home().resolve("state").resolve("backup-master.key")));
         BackupWorkflows backupWorkflows = new BackupWorkflows(backupRepository, repository, contexts, strategies,
                 pipeline);
@@ -90,9 +94,13 @@ public final class Reddwarf implements AutoCloseable {
                 contexts, java.util.Optional.of(backupWorkflows));
         configurations.bind(workflows);
         this.health = new HealthMonitor(repository, workflows, config.buildTimeout());
-        this.quotas = new DefaultQuotaService(new QuotaRepository(database.dsl()), repository, flavors);
+        this.quotas = new DefaultQuotaService(new QuotaRepository(database.dsl()), repository, backupRepository,
+                flavors);
+        DefaultBackupStrategyService backupStrategies = new DefaultBackupStrategyService(
+                new BackupStrategyRepository(database.dsl()), repository, contexts, strategies, config);
+        this.backupStrategies = backupStrategies;
         this.backups = new DefaultBackupService(backupRepository, repository, contexts, strategies, backupWorkflows,
-                workflows);
+                workflows, quotas, backupStrategies);
         this.instances = new DefaultInstanceService(config, repository, datastores, flavors, drivers, provider,
                 secrets, workflows, quotas, Optional.of(configurations), Optional.of(backups));
         this.accounts = new DefaultAccountService(repository, new RootHistoryRepository(database.dsl()), drivers,
@@ -161,6 +169,10 @@ public final class Reddwarf implements AutoCloseable {
 
     public BackupService backups() {
         return backups;
+    }
+
+    public BackupStrategyService backupStrategies() {
+        return backupStrategies;
     }
 
     public ConfigurationService configurations() {

@@ -3,6 +3,7 @@ package io.reddwarf.server;
 import static java.util.Objects.requireNonNull;
 
 import io.reddwarf.core.backup.BackupService;
+import io.reddwarf.core.backup.BackupStrategyService;
 import io.reddwarf.core.account.AccountService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
@@ -17,6 +18,7 @@ import io.reddwarf.core.quota.QuotaService;
 import io.reddwarf.server.api.DatabasesResource;
 import io.reddwarf.server.api.DatastoresResource;
 import io.reddwarf.server.api.FlavorsResource;
+import io.reddwarf.server.api.BackupStrategiesResource;
 import io.reddwarf.server.api.BackupsResource;
 import io.reddwarf.server.api.InstanceBackupsResource;
 import io.reddwarf.server.api.InstancesResource;
@@ -96,6 +98,7 @@ public final class ApiServer implements AutoCloseable {
                 .register(FlavorsResource.class)
                 .register(InstancesResource.class)
                 .register(BackupsResource.class)
+                .register(BackupStrategiesResource.class)
                 .register(InstanceBackupsResource.class)
                 .register(ConfigurationsResource.class)
                 .register(ParametersResource.ByDatastore.class)
@@ -118,6 +121,7 @@ public final class ApiServer implements AutoCloseable {
                     protected void configure() {
                         bind(core.instances()).to(InstanceService.class);
                         bind(core.backups()).to(BackupService.class);
+                        bind(core.backupStrategies()).to(BackupStrategyService.class);
                         bind(core.datastores()).to(DatastoreCatalog.class);
                         bind(core.flavors()).to(FlavorCatalog.class);
                         bind(core.configurations()).to(ConfigurationService.class);

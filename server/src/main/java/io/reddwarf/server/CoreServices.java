@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.reddwarf.core.Reddwarf;
 import io.reddwarf.core.backup.BackupService;
+import io.reddwarf.core.backup.BackupStrategyService;
 import io.reddwarf.core.account.AccountService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
@@ -14,7 +15,7 @@ import io.reddwarf.core.quota.QuotaService;
 /** The core services the API's resources call; the HTTP layer needs nothing else from the core. */
 public record CoreServices(InstanceService instances, DatastoreCatalog datastores, FlavorCatalog flavors,
         ConfigurationService configurations, AccountService accounts, QuotaService quotas,
-        BackupService backups) {
+        BackupService backups, BackupStrategyService backupStrategies) {
     public CoreServices {
         requireNonNull(quotas, "quotas is null");
         requireNonNull(accounts, "accounts is null");
@@ -23,10 +24,11 @@ public record CoreServices(InstanceService instances, DatastoreCatalog datastore
         requireNonNull(flavors, "flavors is null");
         requireNonNull(configurations, "configurations is null");
         requireNonNull(backups, "backups is null");
+        requireNonNull(backupStrategies, "backupStrategies is null");
     }
 
     public static CoreServices of(Reddwarf core) {
         return new CoreServices(core.instances(), core.datastores(), core.flavors(), core.configurations(),
-                core.accounts(), core.quotas(), core.backups());
+                core.accounts(), core.quotas(), core.backups(), core.backupStrategies());
     }
 }

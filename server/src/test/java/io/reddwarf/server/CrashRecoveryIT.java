@@ -1,17 +1,10 @@
 package io.reddwarf.server;
 
+import static io.reddwarf.server.PackagedServer.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.Reader;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -35,70 +27,39 @@ import org.junit.jupiter.api.Test;
  * instance that was ACTIVE kept serving queries while the control plane was down.
  */
 final class CrashRecoveryIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path JAR = Path.of("target", "reddwarf-server.jar").toAbsolutePath();
-
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    private Path home;
-    private int apiPort;
-    private Process server;
-    private String base;
-    private String token;
+    private PackagedServer server;
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (server != null && server.isAlive()) {
-            for (JsonNode i : listInstances()) {
-                send("DELETE", "/instances/" + i.get("id").asText(), null);
-            }
-            waitUntil(Duration.ofSeconds(60), () -> listInstances().isEmpty());
-            server.destroy();
-            server.waitFor(30, TimeUnit.SECONDS);
-        }
-        if (home != null) {
-            for (long pid : enginePids().keySet()) {
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            }
-            Files.copy(home.resolve("server.log"), Path.of("target", "crash-recovery-server.log"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            try (Stream<Path> files = Files.walk(home)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        if (server != null) {
+            server.close("crash-recovery-server.log");
         }
     }
 
     @Test
     void killDashNineMidBuildLeavesNothingStuckOrOrphaned() throws Exception {
-        if (!Files.isRegularFile(JAR)) {
-            fail("The packaged server " + JAR + " is missing: run this test with 'mvn verify', after 'package'.");
-        }
-        // short: instances' Unix socket paths must fit in 107 bytes, wherever the build directory is
-        home = Files.createTempDirectory(Path.of("/tmp"), "rdw-crash-");
-        apiPort = freePort();
-        Files.writeString(home.resolve("reddwarf.properties"), "instances.port-range=38000-38099\n");
-        startServer();
+        server = new PackagedServer("rdw-crash-", "instances.port-range=38000-38099\n");
+        server.start();
 
-        JsonNode steady = create("steady");
-        String steadyId = steady.get("id").asText();
-        waitUntil(Duration.ofSeconds(60), () -> status(steadyId).equals("ACTIVE"));
+        String steadyId = server.createInstance("steady", "1", 1).get("id").asText();
+        waitUntil(Duration.ofSeconds(60), "steady instance ACTIVE", () -> status(steadyId).equals("ACTIVE"));
         int steadyPort = show(steadyId).get("port").asInt();
         assertThat(query(steadyPort)).as("steady instance answers before the crash").isTrue();
 
         List<String> building = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            building.add(create("crash" + i).get("id").asText());
+            building.add(server.createInstance("crash" + i, "1", 1).get("id").asText());
         }
         Thread.sleep(150);
-        server.destroyForcibly().waitFor();
+        server.kill();
 
         assertThat(query(steadyPort)).as("ACTIVE instance keeps serving while the control plane is down").isTrue();
         Set<String> statesSeen = new HashSet<>();
-        startServer();
+        server.start();
         long restarted = System.nanoTime();
 
-        waitUntil(Duration.ofSeconds(60), () -> {
-            for (JsonNode i : listInstances()) {
+        waitUntil(Duration.ofSeconds(60), "every instance settled", () -> {
+            for (JsonNode i : server.list("/instances", "instances")) {
                 String s = i.get("status").asText();
                 statesSeen.add(s);
                 if (!s.equals("ACTIVE") && !s.equals("ERROR")) {
@@ -111,7 +72,7 @@ final class CrashRecoveryIT {
         System.out.println("All instances settled " + settledMs + " ms after the restart; states seen: " + statesSeen);
 
         Map<String, String> statuses = new TreeMap<>();
-        for (JsonNode i : listInstances()) {
+        for (JsonNode i : server.list("/instances", "instances")) {
             statuses.put(i.get("id").asText(), i.get("status").asText());
         }
         assertThat(statuses.keySet()).containsAll(building).contains(steadyId);
@@ -131,72 +92,12 @@ final class CrashRecoveryIT {
         assertThat(query(steadyPort)).isTrue();
     }
 
-    private void startServer() throws Exception {
-        server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "--port", Integer.toString(apiPort), "--home", home.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile()))
-                .start();
-        waitUntil(Duration.ofSeconds(60), () -> {
-            if (!server.isAlive()) {
-                fail("server exited: " + Files.readString(home.resolve("server.log")));
-            }
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            }
-        });
-        Properties auth = new Properties();
-        try (Reader r = Files.newBufferedReader(home.resolve("auth.properties"))) {
-            auth.load(r);
-        }
-        token = auth.getProperty("demo.token");
-        base = "http://127.0.0.1:" + apiPort + "/v1.0/" + auth.getProperty("demo.project");
-    }
-
-    private JsonNode create(String name) throws Exception {
-        String body = """
-                {"instance": {"name": "%s", "flavorRef": "1", "volume": {"size": 1},
-                  "datastore": {"type": "mariadb", "version": "10.11"},
-                  "databases": [{"name": "shop"}],
-                  "users": [{"name": "alice", "password": "S3cret-pass", "databases": [{"name": "shop"}]}]}}
-                """.formatted(name);
-        HttpResponse<String> r = send("POST", "/instances", body);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body()).get("instance");
-    }
-
     private JsonNode show(String id) throws Exception {
-        HttpResponse<String> r = send("GET", "/instances/" + id, null);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body()).get("instance");
+        return server.get("/instances/" + id, "instance");
     }
 
     private String status(String id) throws Exception {
         return show(id).get("status").asText();
-    }
-
-    private List<JsonNode> listInstances() throws Exception {
-        HttpResponse<String> r = send("GET", "/instances", null);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        List<JsonNode> out = new ArrayList<>();
-        JSON.readTree(r.body()).get("instances").forEach(out::add);
-        return out;
-    }
-
-    private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .header("X-Auth-Token", token)
-                .header("Accept", "application/json")
-                .timeout(Duration.ofSeconds(30));
-        if (body != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Runs the real client against the instance as the user created with it. */
@@ -209,8 +110,8 @@ final class CrashRecoveryIT {
     }
 
     /** Engine processes running from this home's instance directories, by pid, with their instance id. */
-    private Map<Long, String> enginePids() throws IOException {
-        String prefix = home.resolve("instances").toString() + "/";
+    private Map<Long, String> enginePids() {
+        String prefix = server.home.resolve("instances").toString() + "/";
         Map<Long, String> found = new TreeMap<>();
         ProcessHandle.allProcesses().forEach(h -> h.info().commandLine().ifPresent(cmd -> {
             int at = cmd.indexOf(prefix);
@@ -222,28 +123,8 @@ final class CrashRecoveryIT {
     }
 
     private Set<String> instanceDirs() throws IOException {
-        try (Stream<Path> s = Files.list(home.resolve("instances"))) {
+        try (Stream<Path> s = Files.list(server.home.resolve("instances"))) {
             return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    private static void waitUntil(Duration limit, Check check) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!check.ok()) {
-            if (System.nanoTime() > deadline) {
-                fail("condition not met within " + limit.toSeconds() + " s");
-            }
-            Thread.sleep(100);
         }
     }
 }

@@ -34,7 +34,19 @@ final class LiveServer implements AutoCloseable {
     final String project;
 
     LiveServer(String name, int portMin, int portMax) {
+        this(name, portMin, portMax, "");
+    }
+
+    /** As {@link #LiveServer(String, int, int)}, with {@code properties} as the home's {@code reddwarf.properties}. */
+    LiveServer(String name, int portMin, int portMax, String properties) {
         home = shortHome(name);
+        if (!properties.isEmpty()) {
+            try {
+                Files.writeString(home.resolve(CoreConfig.FILE_NAME), properties);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         ServerOptions options = new ServerOptions(0, "127.0.0.1", home);
         server = ReddwarfServer.start(options, CoreConfig.load(home).withPorts(portMin, portMax));
         http = new Http(server.baseUri(), server.credentials().demoToken());

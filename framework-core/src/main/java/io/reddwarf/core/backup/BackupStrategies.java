@@ -45,18 +45,13 @@ public final class BackupStrategies {
     }
 
     /**
-     * The strategy for a new backup: an incremental one when asked for, else a physical one if
-     * there is one (faster to restore), else a logical one.
+     * The built-in choice for a new full backup: a physical strategy if there is one (faster to
+     * restore), else a logical one.
      *
      * @throws ReddwarfException 422 if none fits
      */
-    public BackupStrategy choose(String datastoreType, DatastoreVersion version, boolean incremental) {
+    public BackupStrategy choose(String datastoreType, DatastoreVersion version) {
         List<BackupStrategy> fitting = strategies.stream().filter(s -> s.supports(datastoreType, version)).toList();
-        if (incremental) {
-            return fitting.stream().filter(BackupStrategy::incremental).findFirst()
-                    .orElseThrow(() -> ReddwarfException.unprocessable(
-                            "Incremental backups are not supported for the '" + datastoreType + "' datastore."));
-        }
         return fitting.stream().filter(s -> s.kind() == BackupStrategy.Kind.PHYSICAL).findFirst()
                 .or(() -> fitting.stream().findFirst())
                 .orElseThrow(() -> ReddwarfException.unprocessable(

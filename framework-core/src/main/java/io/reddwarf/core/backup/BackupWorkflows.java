@@ -10,6 +10,7 @@ import io.reddwarf.backup.StoredBackup;
 import io.reddwarf.core.db.tables.records.BackupsRecord;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
 import io.reddwarf.core.instance.InstanceStatus.Task;
+import io.reddwarf.core.local.LocalProcessSupervisor;
 import io.reddwarf.core.persistence.BackupRepository;
 import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.workflow.InstanceContexts;
@@ -73,15 +74,16 @@ public final class BackupWorkflows {
         BackupsRecord row = found.get();
         String objectKey = objectKey(row);
         try {
-            if (!BackupState.NEW.name().equals(row.getState())) {
-                LOG.info("Starting the interrupted backup {} over", backupId);
-                pipeline.store().delete(objectKey);
-            }
             InstancesRecord instance = instances.find(row.getInstanceId()).orElseThrow(
                     () -> new DatastoreException("The instance of the backup is gone."));
             InstanceContext context = contexts.context(instance).orElseThrow(() -> new DatastoreException(
                     "Datastore '" + instance.getDatastoreType() + "' version '" + instance.getDatastoreVersion()
                             + "' is not available on this host."));
+            if (!BackupState.NEW.name().equals(row.getState())) {
+                LOG.info("Starting the interrupted backup {} over", backupId);
+                stopLeftoverTools(context);
+                pipeline.store().delete(objectKey);
+            }
             BackupStrategy strategy = strategy(row.getStrategy());
             Optional<BackupMetadata> parent = Optional.empty();
             if (row.getParentId() != null) {
@@ -102,7 +104,7 @@ public final class BackupWorkflows {
         } catch (RuntimeException e) {
             LOG.error("Backup {} of instance {} failed", backupId, row.getInstanceId(), e);
             pipeline.store().delete(objectKey);
-            backups.markFailed(backupId, "Backup failed: " + e.getMessage());
+            backups.markFailed(backupId, failure(e));
         } finally {
             instances.transitionTask(row.getInstanceId(), Task.BACKUP, Task.NONE);
         }
@@ -167,6 +169,42 @@ public final class BackupWorkflows {
                 context.instanceId(), (System.nanoTime() - started) / 1_000_000);
     }
 
+    /**
+     * Kills the tools an earlier attempt left running: they read the instance's {@code client.cnf},
+     * which the engine itself does not.
+     */
+    private static void stopLeftoverTools(InstanceContext context) {
+        for (long pid : LocalProcessSupervisor.findProcessesReferencing(context.confDir().resolve("client.cnf"))) {
+            ProcessHandle.of(pid).ifPresent(tool -> {
+                LOG.warn("Killing backup tool {} left by an earlier attempt: {}", pid, tool.info().command().orElse("?"));
+                tool.destroyForcibly();
+                tool.onExit().join();
+            });
+        }
+    }
+
+    /** The JDK reports a process ended by signal n as exit code 128 + n. */
+    private static final java.util.regex.Pattern KILLED = java.util.regex.Pattern.compile(
+            "\\(exit code (129|1[3-5][0-9]|16[0-4])\\)");
+
+    static final String STORE_FULL = "Backup failed: the backup store is out of space (No space left on device).";
+
+    /** The reason a backup failed, as its row shows it; a full store is named as such, whatever layer noticed. */
+    static String failure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
+                return STORE_FULL;
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (suppressed.getMessage() != null && suppressed.getMessage().contains("No space left on device")) {
+                    return STORE_FULL;
+                }
+            }
+        }
+        return "Backup failed: " + KILLED.matcher(String.valueOf(e.getMessage())).replaceFirst(m ->
+                "(killed by signal " + (Integer.parseInt(m.group(1)) - 128) + ")");
+    }
+
     /** Progress reaches the state store at most once a second: each commit there is forced to disk. */
     private static LongConsumer everySecond(LongConsumer progress) {
         long[] last = {System.nanoTime()};
@@ -177,6 +215,25 @@ public final class BackupWorkflows {
                 progress.accept(bytes);
             }
         };
+    }
+
+    /**
+     * The first backup of the chain ending with {@code backupId} (ancestors first) that is missing
+     * or whose object is not in the store, if any.
+     */
+    public Optional<String> firstMissing(String backupId) {
+        Deque<String> chain = new ArrayDeque<>();
+        for (String next = backupId; next != null; ) {
+            Optional<BackupsRecord> row = backups.find(next).filter(r -> !r.getDeleted());
+            if (row.isEmpty()) {
+                return Optional.of(next);
+            }
+            if (pipeline.store().size(objectKey(row.get())).isEmpty()) {
+                chain.addFirst(next);
+            }
+            next = row.get().getParentId();
+        }
+        return Optional.ofNullable(chain.peekFirst());
     }
 
     /** Removes the stored object of a backup. */

@@ -10,6 +10,7 @@ import io.reddwarf.core.instance.InstanceStatus.Health;
 import io.reddwarf.core.instance.InstanceStatus.Task;
 import io.reddwarf.core.persistence.BackupRepository;
 import io.reddwarf.core.persistence.InstanceRepository;
+import io.reddwarf.core.quota.QuotaService;
 import io.reddwarf.core.workflow.InstanceContexts;
 import io.reddwarf.core.workflow.InstanceWorkflows;
 import io.reddwarf.spi.BackupStrategy;
@@ -35,9 +36,14 @@ public final class DefaultBackupService implements BackupService {
     private final BackupStrategies strategies;
     private final BackupWorkflows backupWorkflows;
     private final InstanceWorkflows workflows;
+    private final QuotaService quotas;
+    private final DefaultBackupStrategyService settings;
 
     public DefaultBackupService(BackupRepository backups, InstanceRepository instances, InstanceContexts contexts,
-            BackupStrategies strategies, BackupWorkflows backupWorkflows, InstanceWorkflows workflows) {
+            BackupStrategies strategies, BackupWorkflows backupWorkflows, InstanceWorkflows workflows,
+            QuotaService quotas, DefaultBackupStrategyService settings) {
+        this.quotas = requireNonNull(quotas, "quotas is null");
+        this.settings = requireNonNull(settings, "settings is null");
         this.backups = requireNonNull(backups, "backups is null");
         this.instances = requireNonNull(instances, "instances is null");
         this.contexts = requireNonNull(contexts, "contexts is null");
@@ -60,20 +66,25 @@ public final class DefaultBackupService implements BackupService {
         Optional<BackupsRecord> parent = parent(projectId, request);
         DatastoreVersion version = contexts.version(instance.getDatastoreType(), instance.getDatastoreVersion())
                 .orElseThrow(() -> notReady(instance.getId()));
-        BackupStrategy strategy = parent.isPresent()
-                ? strategies.choose(instance.getDatastoreType(), version, true)
-                : strategies.choose(instance.getDatastoreType(), version, false);
-        if (parent.isPresent() && !parent.get().getStrategy().equals(strategy.name())) {
-            throw ReddwarfException.unprocessable("Backup " + parent.get().getId()
-                    + " was taken with strategy '" + parent.get().getStrategy() + "' and cannot be a parent.");
+        BackupStrategy strategy;
+        if (parent.isPresent()) {
+            strategy = strategies.named(parent.get().getStrategy())
+                    .filter(s -> s.incremental() && s.supports(instance.getDatastoreType(), version))
+                    .orElseThrow(() -> ReddwarfException.unprocessable("Backup " + parent.get().getId()
+                            + " was taken with strategy '" + parent.get().getStrategy() + "' and cannot be a parent."));
+        } else {
+            strategy = settings.strategyFor(instance);
         }
-        if (InstanceStatus.of(Task.valueOf(instance.getTask()), Health.valueOf(instance.getHealth())) != InstanceStatus.ACTIVE
-                || !instances.transitionTask(instance.getId(), Task.NONE, Task.BACKUP)) {
+        String id = UUID.randomUUID().toString();
+        String objectKey = request.container().map(DefaultBackupStrategyService::checkContainer)
+                .or(() -> settings.container(instance)).map(c -> c + "/").orElse("") + id + ".rdwb";
+        if (InstanceStatus.of(Task.valueOf(instance.getTask()), Health.valueOf(instance.getHealth())) != InstanceStatus.ACTIVE) {
             throw notReady(instance.getId());
         }
         Instant now = Instant.now();
         BackupsRecord row = new BackupsRecord();
-        row.setId(UUID.randomUUID().toString());
+        row.setId(id);
+        row.setObjectKey(objectKey);
         row.setProjectId(projectId);
         row.setName(request.name());
         row.setDescription(request.description().orElse(null));
@@ -89,11 +100,8 @@ public final class DefaultBackupService implements BackupService {
         row.setCreatedAt(InstanceRepository.utc(now));
         row.setUpdatedAt(InstanceRepository.utc(now));
         row.setDeleted(false);
-        try {
-            backups.insert(row);
-        } catch (RuntimeException e) {
-            instances.transitionTask(instance.getId(), Task.BACKUP, Task.NONE);
-            throw e;
+        if (!backups.insertChecked(row, held -> quotas.checkBackup(projectId, held))) {
+            throw notReady(instance.getId());
         }
         LOG.info("Backup {} of instance {} recorded with strategy {}", row.getId(), instance.getId(), strategy.name());
         workflows.scheduleBackup(row.getId());
@@ -182,6 +190,12 @@ public final class DefaultBackupService implements BackupService {
                     + " version " + row.getDatastoreVersion() + " cannot be restored into datastore " + datastoreType
                     + " version " + versionName + ".");
         }
+        backupWorkflows.firstMissing(row.getId()).ifPresent(missing -> {
+            throw ReddwarfException.unprocessable(missing.equals(backupId)
+                    ? "The stored object of backup " + backupId + " is missing."
+                    : "Backup " + backupId + " cannot be restored: the stored object of backup " + missing
+                            + ", an earlier backup of its chain, is missing.");
+        });
         if (volumeSize < row.getVolumeSize()) {
             throw ReddwarfException.badRequest("The volume size " + volumeSize + " GB is smaller than the "
                     + row.getVolumeSize() + " GB of the backup's instance.");

@@ -1,6 +1,7 @@
 package io.reddwarf.core.persistence;
 
 import static io.reddwarf.core.db.Tables.BACKUPS;
+import static io.reddwarf.core.db.Tables.INSTANCES;
 import static io.reddwarf.core.persistence.InstanceRepository.utc;
 import static java.util.Objects.requireNonNull;
 
@@ -8,6 +9,7 @@ import io.reddwarf.core.db.tables.records.BackupsRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 
@@ -21,6 +23,46 @@ public final class BackupRepository {
 
     public void insert(BackupsRecord row) {
         dsl.executeInsert(row);
+    }
+
+    /**
+     * Records a new backup in one transaction that locks its project: moves the instance's task
+     * from NONE to BACKUP, hands {@code quotaCheck} the number of backups the project holds (see
+     * {@link #countHeld}) and inserts the row. Concurrent creates of one project therefore count
+     * each other's rows. When the check throws nothing is changed.
+     *
+     * @return false, with nothing changed, when the instance's task was not NONE
+     */
+    public boolean insertChecked(BackupsRecord row, LongConsumer quotaCheck) {
+        InstanceRepository.ensureProjectLock(dsl, row.getProjectId());
+        return dsl.transactionResult(cfg -> {
+            DSLContext tx = cfg.dsl();
+            InstanceRepository.lockProject(tx, row.getProjectId());
+            boolean claimed = tx.update(INSTANCES).set(INSTANCES.TASK, "BACKUP")
+                    .set(INSTANCES.UPDATED_AT, utc(Instant.now()))
+                    .where(INSTANCES.ID.eq(row.getInstanceId()), INSTANCES.TASK.eq("NONE"), INSTANCES.DELETED.isFalse())
+                    .execute() == 1;
+            if (!claimed) {
+                return false;
+            }
+            quotaCheck.accept(countHeld(tx, row.getProjectId()));
+            tx.executeInsert(row);
+            return true;
+        });
+    }
+
+    /**
+     * How many backups the project holds against its quota: those not deleted, except FAILED ones.
+     * A failed backup keeps its row only to show why it failed; its object was removed when it
+     * failed, so it occupies no space in the store and must not stop the next attempt.
+     */
+    public long countHeld(String projectId) {
+        return countHeld(dsl, projectId);
+    }
+
+    private static long countHeld(DSLContext dsl, String projectId) {
+        return dsl.fetchCount(BACKUPS, BACKUPS.PROJECT_ID.eq(projectId), BACKUPS.DELETED.isFalse(),
+                BACKUPS.STATE.ne("FAILED"));
     }
 
     public Optional<BackupsRecord> find(String id) {

@@ -102,6 +102,11 @@ public final class InstanceRepository {
     }
 
     private void ensureProjectLock(String projectId) {
+        ensureProjectLock(dsl, projectId);
+    }
+
+    /** Creates the project's lock row if it does not exist yet; outside any transaction. */
+    static void ensureProjectLock(DSLContext dsl, String projectId) {
         if (!dsl.fetchExists(PROJECT_LOCKS, PROJECT_LOCKS.PROJECT_ID.eq(projectId))) {
             try {
                 dsl.insertInto(PROJECT_LOCKS).set(PROJECT_LOCKS.PROJECT_ID, projectId).execute();
@@ -111,7 +116,8 @@ public final class InstanceRepository {
         }
     }
 
-    private static void lockProject(DSLContext tx, String projectId) {
+    /** Locks the project's row until {@code tx} ends: quota checks of one project run one at a time. */
+    static void lockProject(DSLContext tx, String projectId) {
         tx.selectFrom(PROJECT_LOCKS).where(PROJECT_LOCKS.PROJECT_ID.eq(projectId)).forUpdate().fetch();
     }
 

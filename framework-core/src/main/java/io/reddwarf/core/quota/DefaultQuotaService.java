@@ -6,6 +6,7 @@ import io.reddwarf.core.ErrorCode;
 import io.reddwarf.core.ReddwarfException;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
+import io.reddwarf.core.persistence.BackupRepository;
 import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.persistence.QuotaRepository;
 import java.util.ArrayList;
@@ -14,21 +15,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Quotas with limits from {@link QuotaRepository} (or the defaults) and usage from the instances. */
+/**
+ * Quotas with limits from {@link QuotaRepository} (or the defaults), usage from the instances and
+ * from the backups counted by {@link BackupRepository#countHeld}.
+ */
 public final class DefaultQuotaService implements QuotaService {
     private final QuotaRepository quotas;
     private final InstanceRepository instances;
+    private final BackupRepository backups;
     private final FlavorCatalog flavors;
 
-    public DefaultQuotaService(QuotaRepository quotas, InstanceRepository instances, FlavorCatalog flavors) {
+    public DefaultQuotaService(QuotaRepository quotas, InstanceRepository instances, BackupRepository backups,
+            FlavorCatalog flavors) {
         this.quotas = requireNonNull(quotas, "quotas is null");
         this.instances = requireNonNull(instances, "instances is null");
+        this.backups = requireNonNull(backups, "backups is null");
         this.flavors = requireNonNull(flavors, "flavors is null");
     }
 
     @Override
     public List<QuotaUsage> show(String projectId) {
         Map<QuotaResource, Long> usage = usage(instances.listLive(projectId));
+        usage.put(QuotaResource.BACKUPS, backups.countHeld(projectId));
         Map<QuotaResource, Integer> limits = limits(projectId);
         List<QuotaUsage> result = new ArrayList<>();
         for (QuotaResource resource : QuotaResource.values()) {
@@ -76,6 +84,15 @@ public final class DefaultQuotaService implements QuotaService {
         }
     }
 
+    @Override
+    public void checkBackup(String projectId, long held) {
+        int limit = limits(projectId).get(QuotaResource.BACKUPS);
+        if (limit >= 0 && held + 1 > limit) {
+            throw new ReddwarfException(ErrorCode.OVER_LIMIT,
+                    "Quota exceeded for resources: ['" + QuotaResource.BACKUPS.troveName() + "'].");
+        }
+    }
+
     private Map<QuotaResource, Integer> limits(String projectId) {
         Map<String, Integer> set = quotas.limits(projectId);
         Map<QuotaResource, Integer> limits = new EnumMap<>(QuotaResource.class);
@@ -89,7 +106,6 @@ public final class DefaultQuotaService implements QuotaService {
         Map<QuotaResource, Long> usage = new EnumMap<>(QuotaResource.class);
         usage.put(QuotaResource.INSTANCES, (long) live.size());
         usage.put(QuotaResource.VOLUMES, live.stream().mapToLong(InstancesRecord::getVolumeSize).sum());
-        usage.put(QuotaResource.BACKUPS, 0L);
         usage.put(QuotaResource.RAM, live.stream().mapToLong(this::ramOf).sum());
         return usage;
     }

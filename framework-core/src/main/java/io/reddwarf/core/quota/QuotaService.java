@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Per-project quotas for instances, volume GB, backups and RAM (MB). Usage is derived from the
- * project's live instances, so deleting an instance releases its share at once and a create that
- * fails before its row is committed never holds any.
+ * project's live instances and the backups it holds, so deleting one releases its share at once
+ * and a create that fails before its row is committed never holds any.
  */
 public interface QuotaService {
 
@@ -28,4 +28,12 @@ public interface QuotaService {
      * @throws io.reddwarf.core.ReddwarfException 413 {@code Quota exceeded for resources: [...]}
      */
     void check(String projectId, List<InstancesRecord> live, int instances, int volumeGb, int ramMb);
+
+    /**
+     * Checks that one more backup stays within the project's backups limit, given the {@code held}
+     * backups counted inside the transaction that holds the project's lock and records the backup.
+     *
+     * @throws io.reddwarf.core.ReddwarfException 413 {@code Quota exceeded for resources: ['backups'].}
+     */
+    void checkBackup(String projectId, long held);
 }

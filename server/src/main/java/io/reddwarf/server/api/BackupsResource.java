@@ -79,7 +79,7 @@ public final class BackupsResource {
             }
         }
         return new CreateBackupRequest(name, instance, text(backup, "description"), text(backup, "parent_id"),
-                isIncremental);
+                isIncremental, text(backup, "swift_container").filter(c -> !c.isEmpty()));
     }
 
     private static Optional<String> text(JsonNode object, String field) {

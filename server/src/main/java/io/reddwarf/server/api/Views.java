@@ -83,6 +83,14 @@ final class Views {
     record DatastoreRef(String type, String version) {
     }
 
+    /** A backup's datastore as Trove shows it, with the version's id. */
+    record BackupDatastoreRef(String type, String version, @JsonProperty("version_id") String versionId) {
+        static BackupDatastoreRef of(String type, String version) {
+            return new BackupDatastoreRef(type, version,
+                    io.reddwarf.core.catalog.RegistryDatastoreCatalog.versionId(type, version));
+        }
+    }
+
     record FlavorRef(String id, List<Link> links) {
     }
 
@@ -155,7 +163,7 @@ final class Views {
             String checksum,
             String strategy,
             @JsonProperty("fail_reason") String failReason,
-            DatastoreRef datastore,
+            BackupDatastoreRef datastore,
             String created,
             String updated) {
 
@@ -175,7 +183,7 @@ final class Views {
                     b.checksum().orElse(null),
                     b.strategy(),
                     b.failReason().orElse(null),
-                    new DatastoreRef(b.datastoreType(), b.datastoreVersion()),
+                    BackupDatastoreRef.of(b.datastoreType(), b.datastoreVersion()),
                     time(b.created()),
                     time(b.updated()));
         }
