@@ -164,7 +164,7 @@ final class BackupStrategiesTest {
         assertError(live.http.post(strategies(), "{\"backup_strategy\": {\"instance_id\": \"nope\", "
                 + "\"swift_container\": \"c\"}}"), 404, "itemNotFound", "Resource nope cannot be found.");
         assertError(live.http.post(strategies(), "{\"backup_strategy\": {\"strategy\": \"tar\"}}"), 400, "badRequest",
-                "Unknown backup strategy 'tar'; available are: mariabackup, mariadb-dump.");
+                "Unknown backup strategy 'tar'; available are: mariabackup, mariadb-dump, mysqldump.");
         for (String bad : List.of(".hidden", "a/b", "", "x".repeat(256), "sp ace", "..")) {
             Http.Answer answer = live.http.post(strategies(), "{\"backup_strategy\": {\"swift_container\": \""
                     + bad + "\", \"strategy\": \"mariabackup\"}}");
