@@ -28,6 +28,27 @@ public interface DatastoreInstance {
      */
     void prepare(PrepareRequest request);
 
+    /**
+     * Prepares the instance to receive a physical backup: what {@link #prepare} does but the data.
+     * The engine's configuration and the control plane's credentials are written, the data
+     * directory is left empty (but for the driver's hidden entries) and the engine stopped. The
+     * control plane then fills the data directory with a {@link BackupStrategy.Kind#PHYSICAL}
+     * strategy, calls {@link #start} and the strategy's {@link BackupStrategy#afterRestore}. The
+     * request's databases and users are not created: the restored data files bring the source's.
+     * Called again after a partial run, it starts over.
+     *
+     * <p>The default prepares the instance as usual and stops it; the control plane empties the
+     * data directory before a physical restore in any case. Drivers override it to skip the work
+     * a restore throws away (initialising data, starting the engine).
+     *
+     * @throws InvalidRequestException if the request is unacceptable
+     * @throws DatastoreException      if the instance cannot be prepared
+     */
+    default void prepareForPhysicalRestore(PrepareRequest request) {
+        prepare(request);
+        stop();
+    }
+
     /** Starts the engine and returns once it accepts connections. Does nothing if it runs. */
     void start();
 

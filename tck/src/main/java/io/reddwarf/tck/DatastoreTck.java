@@ -436,7 +436,7 @@ public abstract class DatastoreTck {
 
         Stored truncated = new Stored(backups.resolve("truncated"), full.metadata());
         call("truncating a backup", () -> truncate(full.file(), truncated.file()));
-        Prepared target = prepare("truncated", EMPTY_REQUEST);
+        Prepared target = prepareTarget(strategy, "truncated");
         call("preparing the restore of a truncated backup" + by, () -> clearForRestore(strategy, target));
         assertThatThrownBy(() -> restoreOne(strategy, target, truncated))
                 .as("restore()" + by + " of a full backup cut off at half its length").isInstanceOf(DatastoreException.class);
@@ -470,7 +470,7 @@ public abstract class DatastoreTck {
      */
     private Prepared restoreIntoFreshInstance(BackupStrategy strategy, List<Stored> chain, String what) {
         String by = " by strategy '" + strategy.name() + "'";
-        Prepared target = prepare("restored", EMPTY_REQUEST);
+        Prepared target = prepareTarget(strategy, "restored");
         call("preparing the restore of " + what + by, () -> clearForRestore(strategy, target));
         for (Stored backup : chain) {
             call("restore() of " + backup.file().getFileName() + by, () -> restoreOne(strategy, target, backup));
@@ -480,6 +480,22 @@ public abstract class DatastoreTck {
             call("afterRestore()" + by, () -> strategy.afterRestore(target.context()));
         }
         return target;
+    }
+
+    /**
+     * A fresh instance to restore into, prepared the way the control plane prepares it: with no
+     * databases and no users, and for a physical strategy with
+     * {@link DatastoreInstance#prepareForPhysicalRestore}, which must leave the engine stopped.
+     */
+    private Prepared prepareTarget(BackupStrategy strategy, String purpose) {
+        if (strategy.kind() != BackupStrategy.Kind.PHYSICAL) {
+            return prepare(purpose, EMPTY_REQUEST);
+        }
+        TckInstanceContext context = newContext(purpose);
+        DatastoreInstance instance = call("open()", () -> driver().open(context));
+        call("prepareForPhysicalRestore()", () -> instance.prepareForPhysicalRestore(EMPTY_REQUEST));
+        expectStatus(instance, HealthStatus.SHUTDOWN, "prepareForPhysicalRestore()");
+        return new Prepared(context, instance);
     }
 
     private static void clearForRestore(BackupStrategy strategy, Prepared target) {

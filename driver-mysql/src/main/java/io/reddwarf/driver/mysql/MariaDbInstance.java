@@ -106,6 +106,24 @@ final class MariaDbInstance implements DatastoreInstance {
         prepareMeasured(request);
     }
 
+    /** Configuration and credentials only: the data directory stays empty for the restore, the engine stopped. */
+    @Override
+    public void prepareForPhysicalRestore(PrepareRequest request) {
+        requireNonNull(request, "request is null");
+        MySqlIdentifiers.validate(request);
+        checkSocketPath();
+        stop();
+        deleteContents(context.dataDir());
+        writeServerConfig();
+        writeClientConfig(context.secrets().getOrGenerate(ADMIN_SECRET));
+        try {
+            Files.writeString(preparedMarker(), "", UTF_8);
+        } catch (IOException e) {
+            throw new DatastoreException("Could not mark instance " + context.instanceId() + " as prepared.", e);
+        }
+        LOG.info("Prepared {} instance {} for a physical restore", type(), context.instanceId());
+    }
+
     PrepareTimings prepareMeasured(PrepareRequest request) {
         requireNonNull(request, "request is null");
         MySqlIdentifiers.validate(request);

@@ -129,14 +129,20 @@ public final class BackupWorkflows {
             next = row.getParentId();
         }
         List<BackupsRecord> rows = List.copyOf(chain);
+        boolean physical = strategy(rows.getLast().getStrategy()).kind() == BackupStrategy.Kind.PHYSICAL;
         CompletableFuture<Void> checked = CompletableFuture.runAsync(
                 () -> rows.forEach(row -> pipeline.check(stored(row))),
                 task -> Thread.ofPlatform().daemon().name("backup-check-" + backupId).start(task));
-        return new RestoreChain(backupId, rows, checked);
+        return new RestoreChain(backupId, rows, physical, checked);
     }
 
-    /** A backup chain, oldest first, whose objects are being checked. */
-    public record RestoreChain(String backupId, List<BackupsRecord> rows, CompletableFuture<Void> checked) {}
+    /**
+     * A backup chain, oldest first, whose objects are being checked; {@code physical} if it fills a
+     * data directory (the instance is then prepared with
+     * {@link DatastoreInstance#prepareForPhysicalRestore}).
+     */
+    public record RestoreChain(String backupId, List<BackupsRecord> rows, boolean physical,
+            CompletableFuture<Void> checked) {}
 
     /**
      * Restores a checked chain (see {@link #checkChain}) into the instance being built: a logical
@@ -144,6 +150,7 @@ public final class BackupWorkflows {
      * engine stopped, started again afterwards.
      */
     public void restoreInto(RestoreChain chain, InstanceContext context, DatastoreInstance instance) {
+        long started = System.nanoTime();
         try {
             chain.checked().join();
         } catch (CompletionException e) {
@@ -152,21 +159,31 @@ public final class BackupWorkflows {
             }
             throw e;
         }
+        long checked = System.nanoTime();
         BackupStrategy strategy = strategy(chain.rows().getLast().getStrategy());
-        long started = System.nanoTime();
-        if (strategy.kind() == BackupStrategy.Kind.PHYSICAL) {
+        boolean physical = strategy.kind() == BackupStrategy.Kind.PHYSICAL;
+        if (physical) {
             instance.stop();
             emptyDirectory(context.dataDir());
         }
+        long emptied = System.nanoTime();
         for (BackupsRecord row : chain.rows()) {
             pipeline.restoreChecked(strategy(row.getStrategy()), context, stored(row));
         }
-        if (strategy.kind() == BackupStrategy.Kind.PHYSICAL) {
+        long restored = System.nanoTime();
+        if (physical) {
             instance.start();
             strategy.afterRestore(context);
         }
-        LOG.info("Restored backup {} ({} in its chain) into instance {} in {} ms", chain.backupId(), chain.rows().size(),
-                context.instanceId(), (System.nanoTime() - started) / 1_000_000);
+        long done = System.nanoTime();
+        LOG.info("Restored backup {} ({} in its chain) into instance {} in {} ms: waited {} ms for the check, "
+                + "stopped and emptied in {} ms, restored in {} ms, started in {} ms", chain.backupId(),
+                chain.rows().size(), context.instanceId(), millis(started, done), millis(started, checked),
+                millis(checked, emptied), millis(emptied, restored), millis(restored, done));
+    }
+
+    private static long millis(long from, long to) {
+        return (to - from) / 1_000_000;
     }
 
     /**

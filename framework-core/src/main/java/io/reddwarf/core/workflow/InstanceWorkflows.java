@@ -236,7 +236,12 @@ public final class InstanceWorkflows implements AutoCloseable {
             Optional<BackupWorkflows.RestoreChain> restore = Optional.ofNullable(row.getRestoreBackupId())
                     .map(backupId -> backups.orElseThrow(() -> new IllegalStateException("backups are not enabled"))
                             .checkChain(backupId));
-            instance.get().prepare(DefaultInstanceService.openBuildRequest(secrets, row.getBuildRequest()));
+            var request = DefaultInstanceService.openBuildRequest(secrets, row.getBuildRequest());
+            if (restore.isPresent() && restore.get().physical()) {
+                instance.get().prepareForPhysicalRestore(request);
+            } else {
+                instance.get().prepare(request);
+            }
             if (restore.isPresent()) {
                 repository.setStep(id, "RESTORING");
                 InstanceContext context = contexts.context(row).orElseThrow();
