@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +25,7 @@ final class BackupStrategiesTest {
               "users": [{"name": "alice", "password": "S3cret-pass", "databases": [{"name": "shop"}]}]}}
             """;
     static LiveServer live;
-    static Map<String, String> env;
+    static OpenStackCli cli;
     static Http admin;
 
     @BeforeAll
@@ -37,7 +34,7 @@ final class BackupStrategiesTest {
             fail("The 'openstack' command is missing: install python3-openstackclient python3-troveclient.");
         }
         live = new LiveServer("bst", 36550, 36599, "backup.strategy.mariadb.10.11=mariadb-dump\n");
-        env = Map.of("OS_CLIENT_CONFIG_FILE", live.server.cloudsYaml().toString());
+        cli = new OpenStackCli(live);
         admin = live.http.withToken(live.server.credentials().adminToken());
     }
 
@@ -136,10 +133,9 @@ final class BackupStrategiesTest {
             assertThat(refused.json().get("overLimit").get("code").asInt()).isEqualTo(413);
             assertThat(refused.json().get("overLimit").get("message").asText())
                     .isEqualTo("Quota exceeded for resources: ['backups'].");
-            LiveServer.Result cli = LiveServer.run(List.of("openstack", "--os-cloud", "reddwarf", "database", "backup",
-                    "create", "cli-too-many", "--instance", instanceId), env, Duration.ofSeconds(60));
-            assertThat(cli.exitCode()).isNotZero();
-            assertThat(cli.output()).contains("Quota exceeded for resources: ['backups'].");
+            LiveServer.Result overCli = cli.failing("database", "backup", "create", "cli-too-many", "--instance",
+                    instanceId);
+            assertThat(overCli.output()).contains("Quota exceeded for resources: ['backups'].");
             assertThat(live.show(instanceId).get("status").asText()).as("a refused backup leaves the instance alone")
                     .isEqualTo("ACTIVE");
             assertThat(openstackJson("database", "backup", "list").findValuesAsText("Name"))
@@ -243,22 +239,11 @@ final class BackupStrategiesTest {
     }
 
     static String openstack(String... args) {
-        List<String> command = new ArrayList<>(List.of("openstack", "--os-cloud", "reddwarf"));
-        command.addAll(List.of(args));
-        LiveServer.Result result = LiveServer.run(command, env, Duration.ofSeconds(120));
-        assertThat(result.exitCode()).as("%s\n%s", String.join(" ", command), result.output()).isZero();
-        return result.output();
+        return cli.run(args);
     }
 
     static JsonNode openstackJson(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-f", "json"));
-        String output = openstack(all.toArray(String[]::new));
-        try {
-            return Http.MAPPER.readTree(output);
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + output, e);
-        }
+        return cli.json(args);
     }
 
     private static String sql(int port, String sql) {

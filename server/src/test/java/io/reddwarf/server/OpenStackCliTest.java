@@ -8,9 +8,6 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 final class OpenStackCliTest {
     static LiveServer live;
-    static Map<String, String> env;
+    static OpenStackCli cli;
 
     @BeforeAll
     static void start() {
@@ -31,7 +28,7 @@ final class OpenStackCliTest {
                     + "(apt-get install python3-openstackclient python3-troveclient).");
         }
         live = new LiveServer("cli", 36100, 36199);
-        env = Map.of("OS_CLIENT_CONFIG_FILE", live.server.cloudsYaml().toString());
+        cli = new OpenStackCli(live);
     }
 
     @AfterAll
@@ -52,22 +49,11 @@ final class OpenStackCliTest {
     }
 
     static String openstack(String... args) {
-        List<String> command = new ArrayList<>(List.of("openstack", "--os-cloud", "reddwarf"));
-        command.addAll(List.of(args));
-        LiveServer.Result result = LiveServer.run(command, env, Duration.ofSeconds(120));
-        assertThat(result.exitCode()).as("%s\n%s", String.join(" ", command), result.output()).isZero();
-        return result.output();
+        return cli.run(args);
     }
 
     static JsonNode openstackJson(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-f", "json"));
-        String output = openstack(all.toArray(String[]::new));
-        try {
-            return Http.MAPPER.readTree(output);
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + output, e);
-        }
+        return cli.json(args);
     }
 
     static JsonNode awaitActive(String name, Duration timeout) {

@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 final class TroveParityTest {
     static LiveServer live;
-    static Map<String, String> env;
+    static OpenStackCli cli;
     static String id;
     static int port;
 
@@ -29,7 +27,7 @@ final class TroveParityTest {
             fail("The 'openstack' command is missing: apt-get install python3-openstackclient python3-troveclient.");
         }
         live = new LiveServer("par", 36450, 36469);
-        env = Map.of("OS_CLIENT_CONFIG_FILE", live.server.cloudsYaml().toString());
+        cli = new OpenStackCli(live);
         Http.Answer created = live.http.post(live.instances(), """
                 {"instance": {"name": "parity", "flavorRef": "1", "volume": {"size": 1},
                   "databases": [{"name": "seed"}], "users": [{"name": "seeder", "password": "Seed-pass1", "databases": [{"name": "seed"}]}]}}""");
@@ -46,34 +44,19 @@ final class TroveParityTest {
     }
 
     static String openstack(String... args) {
-        return openstackAs("reddwarf", args);
+        return cli.run(args);
     }
 
     static String openstackAs(String cloud, String... args) {
-        List<String> command = new ArrayList<>(List.of("openstack", "--os-cloud", cloud));
-        command.addAll(List.of(args));
-        LiveServer.Result result = LiveServer.run(command, env, Duration.ofSeconds(60));
-        assertThat(result.exitCode()).as("%s\n%s", String.join(" ", command), result.output()).isZero();
-        return result.output();
+        return cli.as(cloud, args);
     }
 
     static LiveServer.Result openstackFailing(String... args) {
-        List<String> command = new ArrayList<>(List.of("openstack", "--os-cloud", "reddwarf"));
-        command.addAll(List.of(args));
-        LiveServer.Result result = LiveServer.run(command, env, Duration.ofSeconds(60));
-        assertThat(result.exitCode()).as("%s\n%s", String.join(" ", command), result.output()).isNotZero();
-        return result;
+        return cli.failing(args);
     }
 
     static JsonNode openstackJson(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-f", "json"));
-        String output = openstack(all.toArray(String[]::new));
-        try {
-            return Http.MAPPER.readTree(output);
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + output, e);
-        }
+        return cli.json(args);
     }
 
     static LiveServer.Result sql(String user, String password, String database, String statement) {

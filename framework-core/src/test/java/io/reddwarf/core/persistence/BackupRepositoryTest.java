@@ -13,7 +13,6 @@ import io.reddwarf.core.quota.DefaultQuotaService;
 import io.reddwarf.core.quota.QuotaResource;
 import io.reddwarf.core.quota.QuotaService;
 import io.reddwarf.core.quota.QuotaUsage;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,31 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The backups quota counted and checked under the project's lock, and the backup strategy
  * settings, on H2 and on a real MariaDB.
  */
-final class BackupRepositoryTest {
-    @TempDir
-    static Path dir;
-    static ScratchMariaDb mariadb;
-
-    @BeforeAll
-    static void startMariaDb() throws Exception {
-        mariadb = ScratchMariaDb.start(dir.resolve("mariadb"));
-    }
-
-    @AfterAll
-    static void stopMariaDb() {
-        if (mariadb != null) {
-            mariadb.close();
-        }
-    }
-
-    private static Database open(String store) {
-        CoreConfig config = CoreConfig.load(dir.resolve(store + "-home"));
-        if (store.equals("mariadb")) {
-            config = config.withJdbc(mariadb.url("reddwarf"), "root", "");
-        }
-        return Database.open(config);
-    }
-
+final class BackupRepositoryTest extends BothStateStores {
     private static InstancesRecord instance(String project) {
         InstancesRecord r = new InstancesRecord();
         r.setId(UUID.randomUUID().toString());

@@ -2,11 +2,9 @@ package io.reddwarf.core.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.reddwarf.core.CoreConfig;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
 import io.reddwarf.core.instance.InstanceStatus.Health;
 import io.reddwarf.core.instance.InstanceStatus.Task;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,38 +13,11 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The repository's SQL on both supported kinds of state store: embedded H2 and a real MariaDB. */
-final class InstanceRepositoryTest {
-    @TempDir
-    static Path dir;
-    static ScratchMariaDb mariadb;
-
-    @BeforeAll
-    static void startMariaDb() throws Exception {
-        mariadb = ScratchMariaDb.start(dir.resolve("mariadb"));
-    }
-
-    @AfterAll
-    static void stopMariaDb() {
-        if (mariadb != null) {
-            mariadb.close();
-        }
-    }
-
-    private static Database open(String store) {
-        CoreConfig config = CoreConfig.load(dir.resolve(store + "-home"));
-        if (store.equals("mariadb")) {
-            config = config.withJdbc(mariadb.url("reddwarf"), "root", "");
-        }
-        return Database.open(config);
-    }
-
+final class InstanceRepositoryTest extends BothStateStores {
     private static InstancesRecord row(String project) {
         InstancesRecord r = new InstancesRecord();
         r.setId(UUID.randomUUID().toString());
