@@ -118,17 +118,16 @@ public final class BackupWorkflows {
      * @throws DatastoreException if a backup of the chain is missing or not completed
      */
     public RestoreChain checkChain(String backupId) {
-        Deque<BackupsRecord> chain = new ArrayDeque<>();
-        String next = backupId;
-        while (next != null) {
-            String id = next;
-            BackupsRecord row = backups.find(id).filter(r -> !r.getDeleted())
-                    .filter(r -> BackupState.COMPLETED.name().equals(r.getState()))
-                    .orElseThrow(() -> new DatastoreException("Backup " + id + " is missing."));
-            chain.addFirst(row);
-            next = row.getParentId();
+        Chain chain = chain(backupId);
+        for (BackupsRecord row : chain.rows().reversed()) {
+            if (!BackupState.COMPLETED.name().equals(row.getState())) {
+                throw new DatastoreException("Backup " + row.getId() + " is missing.");
+            }
         }
-        List<BackupsRecord> rows = List.copyOf(chain);
+        chain.missing().ifPresent(id -> {
+            throw new DatastoreException("Backup " + id + " is missing.");
+        });
+        List<BackupsRecord> rows = chain.rows();
         boolean physical = strategy(rows.getLast().getStrategy()).kind() == BackupStrategy.Kind.PHYSICAL;
         CompletableFuture<Void> checked = CompletableFuture.runAsync(
                 () -> rows.forEach(row -> pipeline.check(stored(row))),
@@ -239,18 +238,29 @@ public final class BackupWorkflows {
      * or whose object is not in the store, if any.
      */
     public Optional<String> firstMissing(String backupId) {
-        Deque<String> chain = new ArrayDeque<>();
+        Chain chain = chain(backupId);
+        return chain.missing().or(() -> chain.rows().stream()
+                .filter(row -> pipeline.store().size(objectKey(row)).isEmpty())
+                .map(BackupsRecord::getId).findFirst());
+    }
+
+    /**
+     * The backups of the chain ending with {@code backupId} that still have a row, oldest first,
+     * and the id of the backup where the walk to the ancestors stopped because its row is gone.
+     */
+    private record Chain(List<BackupsRecord> rows, Optional<String> missing) {}
+
+    private Chain chain(String backupId) {
+        Deque<BackupsRecord> rows = new ArrayDeque<>();
         for (String next = backupId; next != null; ) {
             Optional<BackupsRecord> row = backups.find(next).filter(r -> !r.getDeleted());
             if (row.isEmpty()) {
-                return Optional.of(next);
+                return new Chain(List.copyOf(rows), Optional.of(next));
             }
-            if (pipeline.store().size(objectKey(row.get())).isEmpty()) {
-                chain.addFirst(next);
-            }
+            rows.addFirst(row.get());
             next = row.get().getParentId();
         }
-        return Optional.ofNullable(chain.peekFirst());
+        return new Chain(List.copyOf(rows), Optional.empty());
     }
 
     /** Removes the stored object of a backup. */
