@@ -1,13 +1,7 @@
 package io.reddwarf.backup;
 
-import io.reddwarf.spi.BackupStrategy;
-import io.reddwarf.spi.DatastoreException;
 import io.reddwarf.spi.DatastoreVersion;
 import io.reddwarf.spi.InstanceContext;
-import io.reddwarf.spi.NotSupportedException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,7 +12,7 @@ import java.util.Optional;
  * where missing, so an instance restored into keeps its own {@code root} and administrative
  * account. See {@link LogicalDump} for the format and where the tools are found.
  */
-public final class MariaDbDumpStrategy implements BackupStrategy {
+public final class MariaDbDumpStrategy extends LogicalDumpStrategy {
     public static final String NAME = "mariadb-dump";
     private static final String DUMP_BINARY = "mariadb-dump";
     private static final String CLIENT_BINARY = "mariadb";
@@ -31,37 +25,26 @@ public final class MariaDbDumpStrategy implements BackupStrategy {
     }
 
     @Override
-    public Kind kind() {
-        return Kind.LOGICAL;
-    }
-
-    @Override
     public boolean supports(String datastoreType, DatastoreVersion version) {
         return "mariadb".equals(datastoreType);
     }
 
     @Override
-    public BackupMetadata backup(InstanceContext context, Optional<BackupMetadata> parent, OutputStream sink) {
-        if (parent.isPresent()) {
-            throw new NotSupportedException("incremental backup", NAME);
-        }
-        List<String> dump = List.of(LogicalDump.tool(context, DUMP_BINARY),
-                "--defaults-file=" + LogicalDump.clientConfig(context),
-                "--single-transaction", "--routines", "--events", "--triggers", "--hex-blob",
-                "--default-character-set=utf8mb4",
-                "--all-databases", "--ignore-database=mysql", "--ignore-database=sys");
-        try {
-            LogicalDump.writeDump(context, dump, sink);
-            LogicalDump.writeAccounts(context, LogicalDump.tool(context, CLIENT_BINARY), List.of(), ACCOUNTS, sink);
-            LogicalDump.writeEnd(sink);
-        } catch (IOException e) {
-            throw new DatastoreException("Could not back up instance " + context.instanceId() + ": " + e.getMessage(), e);
-        }
-        return LogicalDump.metadata(NAME);
+    String clientBinary() {
+        return CLIENT_BINARY;
     }
 
     @Override
-    public void restore(InstanceContext context, BackupMetadata metadata, InputStream source) {
-        LogicalDump.restore(context, LogicalDump.tool(context, CLIENT_BINARY), metadata, source);
+    Optional<List<String>> dumpCommand(InstanceContext context, String client) {
+        return Optional.of(List.of(LogicalDump.tool(context, DUMP_BINARY),
+                "--defaults-file=" + LogicalDump.clientConfig(context),
+                "--single-transaction", "--routines", "--events", "--triggers", "--hex-blob",
+                "--default-character-set=utf8mb4",
+                "--all-databases", "--ignore-database=mysql", "--ignore-database=sys"));
+    }
+
+    @Override
+    String accountsQuery() {
+        return ACCOUNTS;
     }
 }

@@ -1,13 +1,7 @@
 package io.reddwarf.backup;
 
-import io.reddwarf.spi.BackupStrategy;
-import io.reddwarf.spi.DatastoreException;
 import io.reddwarf.spi.DatastoreVersion;
 import io.reddwarf.spi.InstanceContext;
-import io.reddwarf.spi.NotSupportedException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +15,7 @@ import java.util.Optional;
  * the tools are found: the mysql driver names the directory of its MySQL binaries in the option
  * file, as they are usually not on {@code PATH}.
  */
-public final class MySqlDumpStrategy implements BackupStrategy {
+public final class MySqlDumpStrategy extends LogicalDumpStrategy {
     public static final String NAME = "mysqldump";
     private static final String DUMP_BINARY = "mysqldump";
     private static final String CLIENT_BINARY = "mysql";
@@ -36,42 +30,39 @@ public final class MySqlDumpStrategy implements BackupStrategy {
     }
 
     @Override
-    public Kind kind() {
-        return Kind.LOGICAL;
-    }
-
-    @Override
     public boolean supports(String datastoreType, DatastoreVersion version) {
         return "mysql".equals(datastoreType) && version.engineVersion().startsWith("8.0.");
     }
 
     @Override
-    public BackupMetadata backup(InstanceContext context, Optional<BackupMetadata> parent, OutputStream sink) {
-        if (parent.isPresent()) {
-            throw new NotSupportedException("incremental backup", NAME);
+    String clientBinary() {
+        return CLIENT_BINARY;
+    }
+
+    /** mysqldump has no {@code --ignore-database}: the databases are named, and there may be none. */
+    @Override
+    Optional<List<String>> dumpCommand(InstanceContext context, String client) {
+        List<String> databases = LogicalDump.query(context, client, DATABASES, "list the databases of");
+        if (databases.isEmpty()) {
+            return Optional.empty();
         }
-        String client = LogicalDump.tool(context, CLIENT_BINARY);
-        try {
-            List<String> databases = LogicalDump.query(context, client, DATABASES, "list the databases of");
-            if (!databases.isEmpty()) {
-                List<String> dump = new ArrayList<>(List.of(LogicalDump.tool(context, DUMP_BINARY),
-                        "--defaults-file=" + LogicalDump.clientConfig(context),
-                        "--single-transaction", "--routines", "--events", "--triggers", "--hex-blob",
-                        "--default-character-set=utf8mb4", "--set-gtid-purged=OFF", "--no-tablespaces",
-                        "--databases"));
-                dump.addAll(databases);
-                LogicalDump.writeDump(context, dump, sink);
-            }
-            LogicalDump.writeAccounts(context, client, List.of("SET SESSION print_identified_with_as_hex = ON"), ACCOUNTS, sink);
-            LogicalDump.writeEnd(sink);
-        } catch (IOException e) {
-            throw new DatastoreException("Could not back up instance " + context.instanceId() + ": " + e.getMessage(), e);
-        }
-        return LogicalDump.metadata(NAME);
+        List<String> dump = new ArrayList<>(List.of(LogicalDump.tool(context, DUMP_BINARY),
+                "--defaults-file=" + LogicalDump.clientConfig(context),
+                "--single-transaction", "--routines", "--events", "--triggers", "--hex-blob",
+                "--default-character-set=utf8mb4", "--set-gtid-purged=OFF", "--no-tablespaces",
+                "--databases"));
+        dump.addAll(databases);
+        return Optional.of(dump);
     }
 
     @Override
-    public void restore(InstanceContext context, BackupMetadata metadata, InputStream source) {
-        LogicalDump.restore(context, LogicalDump.tool(context, CLIENT_BINARY), metadata, source);
+    String accountsQuery() {
+        return ACCOUNTS;
+    }
+
+    /** Password hashes of caching_sha2_password contain bytes a script cannot carry as text. */
+    @Override
+    List<String> accountsSession() {
+        return List.of("SET SESSION print_identified_with_as_hex = ON");
     }
 }
