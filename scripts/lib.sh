@@ -30,7 +30,8 @@ reddwarf_ensure_packages() {
   DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# What instances need at run time (libaio1 and libnuma1: the MySQL 8.0 server of the mysql datastore).
-REDDWARF_RUNTIME_PACKAGES=(mariadb-server mariadb-client mariadb-backup libaio1 libnuma1)
+# What instances need at run time (libaio1 and libnuma1: the MySQL 8.0 server of the mysql datastore;
+# bubblewrap: the sandbox engines run in when the control plane runs as root).
+REDDWARF_RUNTIME_PACKAGES=(mariadb-server mariadb-client mariadb-backup libaio1 libnuma1 bubblewrap)
 # What the test suite needs in addition: the real OpenStack CLI with the Trove plugin.
 REDDWARF_TEST_PACKAGES=(python3-openstackclient python3-troveclient)

@@ -12,6 +12,7 @@ import io.reddwarf.core.backup.DefaultBackupStrategyService;
 import io.reddwarf.core.backup.BackupWorkflows;
 import io.reddwarf.core.backup.DefaultBackupService;
 import io.reddwarf.core.account.AccountService;
+import io.reddwarf.core.account.AccessRepairingAccountService;
 import io.reddwarf.core.account.DefaultAccountService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
@@ -103,8 +104,8 @@ public final class Reddwarf implements AutoCloseable {
                 workflows, quotas, backupStrategies);
         this.instances = new DefaultInstanceService(config, repository, datastores, flavors, drivers, provider,
                 secrets, workflows, quotas, Optional.of(configurations), Optional.of(backups));
-        this.accounts = new DefaultAccountService(repository, new RootHistoryRepository(database.dsl()), drivers,
-                workflows);
+        this.accounts = new AccessRepairingAccountService(new DefaultAccountService(repository,
+                new RootHistoryRepository(database.dsl()), drivers, workflows), repository, workflows);
         reconcile(repository, provider);
     }
 

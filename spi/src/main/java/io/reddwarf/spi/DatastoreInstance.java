@@ -1,5 +1,7 @@
 package io.reddwarf.spi;
 
+import java.util.Optional;
+
 /**
  * The lifecycle of one instance. Lifecycle methods are called by the control plane's workflow
  * workers, one operation at a time per instance, and must be idempotent: a crash of the control
@@ -83,6 +85,20 @@ public interface DatastoreInstance {
      */
     default void applyFlavor() {
         throw new NotSupportedException("resize", type());
+    }
+
+    /**
+     * Checks that the control plane's own access to the running engine works and restores it if the
+     * tenant broke it from inside (for example dropped or changed the administrative account as
+     * root), restarting the engine if that is the only way. Called by a workflow worker or request
+     * thread after an administrative operation failed, one call at a time per instance. The default
+     * does nothing: a datastore without such an account has nothing to repair.
+     *
+     * @return what was repaired, in a sentence for the instance's fault; empty if access worked
+     * @throws DatastoreException if access is broken and cannot be restored
+     */
+    default Optional<String> repairAccess() {
+        return Optional.empty();
     }
 
     /** Databases (schemas) of the instance. */

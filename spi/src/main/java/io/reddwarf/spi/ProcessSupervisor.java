@@ -11,8 +11,18 @@ import java.util.OptionalLong;
 
 /**
  * Runs an instance's processes. Daemons are started detached (their own session, output to files),
- * so they keep running when the control plane stops; their pid is recorded in a pid file under the
- * instance's run directory, which is how a restarted control plane finds them again.
+ * so they keep running when the control plane stops; the supervisor records their pid, which is how
+ * a restarted control plane finds them again.
+ *
+ * <p><b>Identity.</b> A daemon never runs as the operating system's superuser. When the control
+ * plane runs as root, each instance's daemons run under an unprivileged identity of the instance's
+ * own, confined to the instance's home: before every {@link #spawn} the supervisor gives that
+ * identity {@link InstanceContext#dataDir()}, {@link InstanceContext#logDir()} and
+ * {@link InstanceContext#runDir()} (whatever the driver wrote there, e.g. a copied data directory,
+ * becomes the daemon's), lets it read the files named in {@link Daemon#reads()}, and nothing else
+ * the control plane keeps: {@link InstanceContext#confDir()} and the secrets stay unreadable to it.
+ * Drivers therefore never pass options that switch users (such as {@code --user=root}) to a daemon.
+ * {@link #exec} runs short commands (initialisation, clients, backup tools) as the control plane.
  */
 public interface ProcessSupervisor {
 
@@ -39,19 +49,31 @@ public interface ProcessSupervisor {
      */
     ExecResult exec(Command command);
 
-    /** A daemon to spawn. {@code name} identifies it within the instance (e.g. {@code "mariadbd"}). */
-    record Daemon(String name, List<String> argv, Map<String, String> environment, Path workingDir) {
+    /**
+     * A daemon to spawn. {@code name} identifies it within the instance (e.g. {@code "mariadbd"}).
+     * {@code reads} are files below {@link InstanceContext#confDir()} that the control plane wrote and
+     * the daemon must read (its configuration file); they must hold no secret the daemon does not
+     * need. The command line must mention the instance's home: that is how the supervisor recognises
+     * the daemon's process.
+     */
+    record Daemon(String name, List<String> argv, Map<String, String> environment, Path workingDir, List<Path> reads) {
         public Daemon {
             requireNonNull(name, "name is null");
             argv = List.copyOf(requireNonNull(argv, "argv is null"));
             environment = Map.copyOf(requireNonNull(environment, "environment is null"));
             requireNonNull(workingDir, "workingDir is null");
+            reads = List.copyOf(requireNonNull(reads, "reads is null"));
             if (!name.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
                 throw new IllegalArgumentException("invalid daemon name: " + name);
             }
             if (argv.isEmpty()) {
                 throw new IllegalArgumentException("argv is empty");
             }
+        }
+
+        /** A daemon that reads no file of the control plane's. */
+        public Daemon(String name, List<String> argv, Map<String, String> environment, Path workingDir) {
+            this(name, argv, environment, workingDir, List.of());
         }
     }
 

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -170,13 +171,26 @@ public record TckInstanceContext(
         }
     }
 
-    /** Daemons via {@code setsid} with pid files; commands with output captured in temporary files. */
+    /**
+     * Daemons via {@code setsid} with pid files, under an unprivileged uid and gid of the instance's
+     * own ({@value #UNPRIVILEGED_BASE} plus its port) when the TCK runs as root; commands with output
+     * captured in temporary files.
+     */
     private record Processes(TckInstanceContext context) implements ProcessSupervisor {
+        static final int UNPRIVILEGED_BASE = 2_000_000;
+        static final boolean RUNNING_AS_ROOT = "root".equals(System.getProperty("user.name"));
 
         @Override
         public long spawn(Daemon daemon) {
             List<String> argv = new ArrayList<>();
             argv.add("setsid");
+            if (RUNNING_AS_ROOT) {
+                // as the control plane does: never the superuser; the instance's files become the daemon's
+                handOver(daemon);
+                int id = UNPRIVILEGED_BASE + context.port();
+                argv.addAll(List.of("setpriv", "--reuid=" + id, "--regid=" + id, "--clear-groups", "--inh-caps=-all",
+                        "--no-new-privs", "--"));
+            }
             argv.addAll(daemon.argv());
             ProcessBuilder builder = new ProcessBuilder(argv)
                     .directory(daemon.workingDir().toFile())
@@ -191,6 +205,56 @@ public record TckInstanceContext(
             } catch (IOException e) {
                 throw new DatastoreException("Could not start daemon '" + daemon.name() + "': " + e.getMessage(), e);
             }
+        }
+
+        /**
+         * Gives the daemon's identity the data, log and run directories (recursively, without
+         * following links) and read access to the files it names; the rest of the home stays root's.
+         */
+        private void handOver(Daemon daemon) {
+            int id = UNPRIVILEGED_BASE + context.port();
+            for (Path dir = context.homeDir().getParent(); dir != null; dir = dir.getParent()) {
+                try {
+                    if (!Files.getPosixFilePermissions(dir).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                        throw new DatastoreException("The TCK runs daemons as uid " + id + ", which cannot pass through "
+                                + dir + " to the instance's home: give that directory mode o+x (e.g. 0711) or use "
+                                + "another home.");
+                    }
+                } catch (IOException e) {
+                    throw new DatastoreException("Could not read the mode of " + dir + ".", e);
+                }
+            }
+            try {
+                chown(context.homeDir(), 0, id);
+                Files.setPosixFilePermissions(context.homeDir(), PosixFilePermissions.fromString("rwxr-x---"));
+                for (Path dir : List.of(context.dataDir(), context.logDir(), context.runDir())) {
+                    try (Stream<Path> paths = Files.walk(dir)) {
+                        for (Path path : paths.toList()) {
+                            chown(path, id, id);
+                        }
+                    }
+                }
+                for (Path file : daemon.reads()) {
+                    Path normal = file.toAbsolutePath().normalize();
+                    if (!normal.startsWith(context.homeDir()) || Files.isSymbolicLink(normal)) {
+                        throw new DatastoreException("A daemon may read only files below its instance's home, not " + file + ".");
+                    }
+                    for (Path dir = normal.getParent(); !dir.equals(context.homeDir()); dir = dir.getParent()) {
+                        chown(dir, 0, id);
+                        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
+                    }
+                    chown(normal, 0, id);
+                    Files.setPosixFilePermissions(normal, PosixFilePermissions.fromString("rw-r-----"));
+                }
+            } catch (IOException e) {
+                throw new DatastoreException("Could not hand the files of TCK instance " + context.instanceId()
+                        + " to its daemon's user: " + e.getMessage(), e);
+            }
+        }
+
+        private static void chown(Path path, int uid, int gid) throws IOException {
+            Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
         }
 
         @Override

@@ -54,4 +54,10 @@ interface Engine {
      * reachable by the control plane only; secrets it uses are added to {@code secrets}.
      */
     String lockRootSql(InstanceContext context, List<Secret> secrets);
+
+    /**
+     * The privileges a tenant's root does not get although it gets all others: those that read or
+     * write files or change the server's file locations ({@code FILE}, {@code SUPER} and the like).
+     */
+    List<String> privilegesWithheldFromRoot();
 }

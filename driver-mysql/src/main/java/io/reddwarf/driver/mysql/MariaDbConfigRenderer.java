@@ -206,6 +206,8 @@ public final class MariaDbConfigRenderer implements ConfigRenderer {
         long tmp = Math.max(8, Math.min(256, ramMb / 32)) * mb;
         d.put("tmp_table_size", Long.toString(tmp));
         d.put("max_heap_table_size", Long.toString(tmp));
+        // LOAD DATA LOCAL lets a server ask its clients for their files: off unless a group turns it on
+        d.put("local_infile", "OFF");
         return d;
     }
 
@@ -228,6 +230,10 @@ public final class MariaDbConfigRenderer implements ConfigRenderer {
                 .append("bind-address=").append(context.bindAddress()).append('\n')
                 .append("log-error=").append(context.logDir().resolve("error.log")).append('\n')
                 .append("tmpdir=").append(context.runDir()).append('\n')
+                // Containment: file import and export only in an empty directory of the control plane's,
+                // no plugin to load, no client files, no symbolic links to other places.
+                .append("secure_file_priv=").append(MariaDbInstance.filesDirOf(context)).append('\n')
+                .append("plugin_dir=").append(MariaDbInstance.pluginDirOf(context)).append('\n')
                 .append("skip-name-resolve\n")
                 // Probes open and drop connections; they must never get the probing host blocked.
                 .append("max_connect_errors=1000000000\n")

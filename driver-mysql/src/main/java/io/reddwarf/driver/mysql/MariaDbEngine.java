@@ -80,7 +80,7 @@ final class MariaDbEngine implements Engine {
     @Override
     public List<String> serverSettings() {
         // Level 2 logs every probe as an aborted connection; the error log would fill with them.
-        return List.of("log_warnings=1", "innodb_temp_data_file_path=ibtmp1:1M:autoextend");
+        return List.of("log_warnings=1", "innodb_temp_data_file_path=ibtmp1:1M:autoextend", "skip-symbolic-links");
     }
 
     @Override
@@ -94,6 +94,12 @@ final class MariaDbEngine implements Engine {
     }
 
     /** Nothing: the template's root already authenticates through unix_socket only. */
+    /** SUPER sets the log files' paths ({@code general_log_file}) and FILE reads and writes files. */
+    @Override
+    public List<String> privilegesWithheldFromRoot() {
+        return List.of("FILE", "SUPER");
+    }
+
     @Override
     public String lockRootSql(InstanceContext context, List<Secret> secrets) {
         return "";

@@ -80,6 +80,9 @@ final class MariaDbInstance implements DatastoreInstance {
     static final List<String> TEMPLATE_SETTINGS = List.of("--innodb-log-file-size=8M");
     private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The engine refused the control plane's login or one of its privileges (access denied, account locked). */
+    private static final java.util.regex.Pattern ACCESS_ERROR =
+            java.util.regex.Pattern.compile("ERROR (1044|1045|1142|1143|1227|1370|1698|3118|4151)\\b");
 
     private final Engine engine;
     private final Binaries binaries;
@@ -114,6 +117,7 @@ final class MariaDbInstance implements DatastoreInstance {
         checkSocketPath();
         stop();
         deleteContents(context.dataDir());
+        createConfinedDirectories(context);
         writeServerConfig();
         writeClientConfig(context.secrets().getOrGenerate(ADMIN_SECRET));
         try {
@@ -148,6 +152,7 @@ final class MariaDbInstance implements DatastoreInstance {
         long copyMillis = millisSince(started);
 
         Secret adminPassword = context.secrets().getOrGenerate(ADMIN_SECRET);
+        createConfinedDirectories(context);
         writeServerConfig();
         writeClientConfig(adminPassword);
 
@@ -158,15 +163,7 @@ final class MariaDbInstance implements DatastoreInstance {
         started = System.nanoTime();
         List<Secret> secrets = new ArrayList<>();
         secrets.add(adminPassword);
-        StringBuilder sql = new StringBuilder();
-        for (String host : List.of("localhost", "127.0.0.1")) {
-            String account = quoteAccount(MySqlIdentifiers.ADMIN_USER, host);
-            sql.append("CREATE USER IF NOT EXISTS ").append(account).append(" IDENTIFIED BY ")
-                    .append(quoteString(adminPassword.value())).append(";\n")
-                    .append("ALTER USER ").append(account).append(" IDENTIFIED BY ")
-                    .append(quoteString(adminPassword.value())).append(";\n")
-                    .append("GRANT ALL PRIVILEGES ON *.* TO ").append(account).append(" WITH GRANT OPTION;\n");
-        }
+        StringBuilder sql = new StringBuilder(adminAccountSql(adminPassword));
         sql.append(createDatabasesSql(request.databases()));
         sql.append(createUsersSql(request.users(), secrets));
         sql.append(engine.lockRootSql(context, secrets));
@@ -184,8 +181,78 @@ final class MariaDbInstance implements DatastoreInstance {
         return timings;
     }
 
+    /** The control plane's account on both local hosts, with every privilege; also resets its password. */
+    private static String adminAccountSql(Secret adminPassword) {
+        StringBuilder sql = new StringBuilder();
+        for (String host : List.of("localhost", "127.0.0.1")) {
+            String account = quoteAccount(MySqlIdentifiers.ADMIN_USER, host);
+            sql.append("CREATE USER IF NOT EXISTS ").append(account).append(" IDENTIFIED BY ")
+                    .append(quoteString(adminPassword.value())).append(";\n")
+                    .append("ALTER USER ").append(account).append(" IDENTIFIED BY ")
+                    .append(quoteString(adminPassword.value())).append(" ACCOUNT UNLOCK;\n")
+                    .append("GRANT ALL PRIVILEGES ON *.* TO ").append(account).append(" WITH GRANT OPTION;\n");
+        }
+        return sql.toString();
+    }
+
+    /**
+     * A tenant's root can drop, lock, re-password or strip the control plane's account, directly or
+     * by editing the grant tables. When the account no longer logs in with every privilege, the
+     * engine restarts once with an {@code --init-file} that recreates it: such a file runs before
+     * any client connects and needs no account at all.
+     */
+    @Override
+    public Optional<String> repairAccess() {
+        if (adminAccessWorks()) {
+            return Optional.empty();
+        }
+        Secret adminPassword = context.secrets().get(ADMIN_SECRET).orElseThrow(() -> new DatastoreException(
+                "Instance " + context.instanceId() + " has no administrative account: it has not been prepared."));
+        writeClientConfig(adminPassword);
+        Path repair = context.confDir().resolve("repair-access.sql");
+        writePrivateFile(repair, adminAccountSql(adminPassword) + "FLUSH PRIVILEGES;\n");
+        try {
+            stop();
+            start(List.of("--init-file=" + repair), List.of(repair));
+        } finally {
+            try {
+                Files.deleteIfExists(repair);
+            } catch (IOException e) {
+                LOG.warn("Could not remove {}: {}", repair, e.toString());
+            }
+        }
+        if (!adminAccessWorks()) {
+            throw new DatastoreException("The control plane's account on instance " + context.instanceId()
+                    + " could not be restored.");
+        }
+        LOG.warn("Restored the administrative account of instance {}, which was changed inside the engine",
+                context.instanceId());
+        return Optional.of("The control plane's administrative account was removed or changed inside the engine;"
+                + " Reddwarf restored it and restarted the engine.");
+    }
+
+    /** Whether the administrative account logs in and still holds every privilege with the grant option. */
+    private boolean adminAccessWorks() {
+        try {
+            String grants = client().runAsAdmin("SHOW GRANTS FOR CURRENT_USER();\n", List.of()).stream()
+                    .map(row -> String.join(" ", row))
+                    .collect(Collectors.joining("\n"));
+            return grants.contains(" ON *.* ") && grants.contains("WITH GRANT OPTION")
+                    && (grants.contains("ALL PRIVILEGES") || grants.contains("CREATE USER"));
+        } catch (DatastoreException e) {
+            if (e.getMessage() != null && ACCESS_ERROR.matcher(e.getMessage()).find()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     @Override
     public void start() {
+        start(List.of(), List.of());
+    }
+
+    private void start(List<String> extraOptions, List<Path> extraReads) {
         OptionalLong running = context.processes().alivePid(DAEMON);
         if (running.isPresent()) {
             awaitReady(running.getAsLong());
@@ -199,15 +266,42 @@ final class MariaDbInstance implements DatastoreInstance {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> argv = new ArrayList<>();
-        argv.add(binaries.require(engine.serverBinary()).toString());
-        argv.add("--defaults-file=" + serverConfig());
-        if (Binaries.runningAsRoot()) {
-            argv.add("--user=root");
-        }
-        long pid = context.processes().spawn(new Daemon(DAEMON, argv, Map.of(), context.dataDir()));
+        createConfinedDirectories(context);
+        List<String> argv = new ArrayList<>(List.of(binaries.require(engine.serverBinary()).toString(),
+                "--defaults-file=" + serverConfig()));
+        argv.addAll(extraOptions);
+        List<Path> reads = new ArrayList<>(List.of(serverConfig()));
+        reads.addAll(extraReads);
+        long pid = context.processes().spawn(new Daemon(DAEMON, argv, Map.of(), context.dataDir(), reads));
         awaitReady(pid);
         renderer.started(context);
+    }
+
+    /**
+     * The directories the engine's file operations and plugins are confined to ({@code secure_file_priv}
+     * and {@code plugin_dir}): empty, and the control plane's, so a tenant can neither read nor plant a
+     * file through them.
+     */
+    static void createConfinedDirectories(InstanceContext context) {
+        try {
+            for (Path dir : List.of(filesDirOf(context), pluginDirOf(context))) {
+                if (!Files.isDirectory(dir)) {
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                }
+            }
+        } catch (IOException e) {
+            throw new DatastoreException("Could not create the confined directories of instance " + context.instanceId() + ".", e);
+        }
+    }
+
+    /** The only directory {@code LOAD DATA INFILE}, {@code LOAD_FILE()} and {@code SELECT ... INTO OUTFILE} may use. */
+    static Path filesDirOf(InstanceContext context) {
+        return context.homeDir().resolve("files");
+    }
+
+    /** The engine's plugin directory: empty, so {@code INSTALL SONAME} loads nothing. */
+    static Path pluginDirOf(InstanceContext context) {
+        return context.homeDir().resolve("plugins");
     }
 
     private void awaitReady(long pid) {
@@ -455,7 +549,9 @@ final class MariaDbInstance implements DatastoreInstance {
                 String literal = quoteString(secret.value());
                 admin("CREATE USER IF NOT EXISTS " + ROOT_ACCOUNT + " IDENTIFIED BY " + literal + ";\n"
                         + "ALTER USER " + ROOT_ACCOUNT + " IDENTIFIED BY " + literal + ";\n"
-                        + "GRANT ALL PRIVILEGES ON *.* TO " + ROOT_ACCOUNT + " WITH GRANT OPTION;\n", List.of(secret));
+                        + "GRANT ALL PRIVILEGES ON *.* TO " + ROOT_ACCOUNT + " WITH GRANT OPTION;\n"
+                        + "REVOKE " + String.join(", ", engine.privilegesWithheldFromRoot()) + " ON *.* FROM "
+                        + ROOT_ACCOUNT + ";\n", List.of(secret));
                 return secret;
             }
 

@@ -36,13 +36,14 @@ final class MySqlClient {
     /** Runs {@code sql} as the engine's superuser, authenticated by the operating-system user (unix_socket). */
     void runAsSocketRoot(String sql, List<Secret> secrets) {
         List<String> argv = List.of(client.toString(), "--no-defaults", "--socket=" + socket, "--user=root",
-                "--batch", "--skip-column-names");
+                "--local-infile=0", "--batch", "--skip-column-names");
         check(context.processes().exec(new Command(argv, Optional.of(SESSION_SETUP + sql), TIMEOUT, secrets)));
     }
 
     /** Runs {@code sql} as the control plane's administrative account and returns the result rows. */
     List<List<String>> runAsAdmin(String sql, List<Secret> secrets) {
-        List<String> argv = List.of(client.toString(), "--defaults-file=" + clientConfig, "--batch", "--skip-column-names");
+        List<String> argv = List.of(client.toString(), "--defaults-file=" + clientConfig, "--local-infile=0", "--batch",
+                "--skip-column-names");
         ExecResult result = context.processes().exec(new Command(argv, Optional.of(SESSION_SETUP + sql), TIMEOUT, secrets));
         check(result);
         List<List<String>> rows = new ArrayList<>();

@@ -114,8 +114,10 @@ final class MySqlEngine implements Engine {
         // No X protocol listener (it would take port 33060 for every instance), no binary log
         // until replication needs one, no log line for every probe's aborted connection, and
         // the smallest temporary tablespace MySQL accepts.
+        // mysqld-auto.cnf (SET PERSIST) lives in the data directory: ignored, so that SQL cannot
+        // change read-only settings such as secure_file_priv for the next start.
         return List.of("mysqlx=OFF", "disable-log-bin", "log_error_verbosity=2",
-                "innodb_temp_data_file_path=ibtmp1:12M:autoextend");
+                "innodb_temp_data_file_path=ibtmp1:12M:autoextend", "persisted_globals_load=OFF");
     }
 
     @Override
@@ -127,6 +129,15 @@ final class MySqlEngine implements Engine {
     @Override
     public String notARoleCondition() {
         return "";
+    }
+
+    /**
+     * FILE and SUPER as on MariaDB; SYSTEM_VARIABLES_ADMIN and PERSIST_RO_VARIABLES_ADMIN set log
+     * paths and persist settings; without SYSTEM_USER, root cannot change the control plane's account.
+     */
+    @Override
+    public List<String> privilegesWithheldFromRoot() {
+        return List.of("FILE", "SUPER", "SYSTEM_VARIABLES_ADMIN", "PERSIST_RO_VARIABLES_ADMIN", "SYSTEM_USER");
     }
 
     @Override

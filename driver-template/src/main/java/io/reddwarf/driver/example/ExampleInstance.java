@@ -107,11 +107,10 @@ final class ExampleInstance implements DatastoreInstance {
             deleteQuietly(context.runDir().resolve(STOPPED));
             // TODO(driver): your engine's command line. The command line must mention the instance's
             // home (here through --defaults-file): that is how the supervisor recognises its process.
-            List<String> argv = new ArrayList<>(List.of(program("mariadbd"), "--defaults-file=" + configuration()));
-            if ("root".equals(System.getProperty("user.name"))) {
-                argv.add("--user=root");
-            }
-            context.processes().spawn(new Daemon(DAEMON, argv, Map.of(), context.dataDir()));
+            // The supervisor runs it under the instance's own unprivileged user (never pass --user):
+            // name the configuration files it must read, since everything else in confDir is closed to it.
+            List<String> argv = List.of(program("mariadbd"), "--defaults-file=" + configuration());
+            context.processes().spawn(new Daemon(DAEMON, argv, Map.of(), context.dataDir(), List.of(configuration())));
         }
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!accepts(Duration.ofMillis(200))) {

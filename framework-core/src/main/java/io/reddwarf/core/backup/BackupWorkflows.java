@@ -41,6 +41,21 @@ import org.slf4j.LoggerFactory;
  * a backup chain into an instance being built.
  */
 public final class BackupWorkflows {
+    /**
+     * The tools log in with the control plane's account, which the tenant may have broken; when the
+     * check itself fails (an engine that is down), the tool reports the failure in its own words.
+     */
+    private void repairAccess(InstancesRecord instance, InstanceContext context) {
+        try {
+            contexts.open(instance, context).repairAccess().ifPresent(repaired -> {
+                LOG.warn("Instance {}: {}", instance.getId(), repaired);
+                instances.recordAccessRepair(instance.getId(), repaired);
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("Could not check the access to instance {} before a backup: {}", instance.getId(), e.toString());
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(BackupWorkflows.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long PROGRESS_INTERVAL_NANOS = 1_000_000_000L;
@@ -84,6 +99,7 @@ public final class BackupWorkflows {
                 stopLeftoverTools(context);
                 pipeline.store().delete(objectKey);
             }
+            repairAccess(instance, context);
             BackupStrategy strategy = strategy(row.getStrategy());
             Optional<BackupMetadata> parent = Optional.empty();
             if (row.getParentId() != null) {

@@ -350,7 +350,9 @@ public final class DefaultInstanceService implements InstanceService {
                 .filter(m -> Task.valueOf(row.getTask()) == Task.FAILED)
                 .map(m -> new InstanceView.Fault(m, InstanceRepository.instant(row.getFaultAt())))
                 .or(() -> Optional.ofNullable(row.getConfigFault())
-                        .map(m -> new InstanceView.Fault(m, InstanceRepository.instant(row.getConfigFaultAt()))));
+                        .map(m -> new InstanceView.Fault(m, InstanceRepository.instant(row.getConfigFaultAt()))))
+                .or(() -> Optional.ofNullable(row.getAccessFault())
+                        .map(m -> new InstanceView.Fault(m, InstanceRepository.instant(row.getAccessFaultAt()))));
         return new InstanceView(row.getId(), row.getProjectId(), row.getName(), statusOf(row), row.getDatastoreType(),
                 row.getDatastoreVersion(), row.getFlavorId(), row.getVolumeSize(), Optional.ofNullable(row.getHost()),
                 Optional.ofNullable(row.getPort()), InstanceRepository.instant(row.getCreatedAt()),

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 
 /**
  * The {@link InstanceContext} of an instance run by the local provider: everything lives below
@@ -28,6 +29,9 @@ public record LocalInstanceContext(
         int port,
         ProcessSupervisor processes,
         SecretStore secrets) implements InstanceContext {
+
+    /** Where the supervisor keeps its pid files: the control plane's alone. */
+    static final String SUPERVISOR_DIR = "supervisor";
 
     public LocalInstanceContext {
         requireNonNull(instanceId, "instanceId is null");
@@ -70,7 +74,7 @@ public record LocalInstanceContext(
         Path run = home.resolve("run");
         try {
             createPrivateDirectory(home);
-            for (Path dir : new Path[] {data, conf, log, run}) {
+            for (Path dir : new Path[] {data, conf, log, run, home.resolve(SUPERVISOR_DIR)}) {
                 createPrivateDirectory(dir);
             }
             Files.createDirectories(requireNonNull(templateDir, "templateDir is null"));
@@ -78,7 +82,19 @@ public record LocalInstanceContext(
             throw new DatastoreException("Could not create the directories of instance " + instanceId + ".", e);
         }
         return new LocalInstanceContext(instanceId, version, flavor, home, templateDir, bindAddress, port,
-                new LocalProcessSupervisor(run, log, home), new FileSecretStore(conf));
+                supervisor(home, port), new FileSecretStore(conf));
+    }
+
+    /**
+     * The instance's supervisor: pid files in {@code supervisor/}, which its daemons cannot write;
+     * when the control plane runs as root, daemons confined by {@link EngineSandbox} under the
+     * identity of the instance's port, owning {@code data}, {@code log} and {@code run}.
+     */
+    private static LocalProcessSupervisor supervisor(Path home, int port) {
+        return new LocalProcessSupervisor(home.resolve(SUPERVISOR_DIR), home.resolve("log"), home,
+                EngineSandbox.forThisProcess().map(sandbox -> new LocalProcessSupervisor.Confinement(sandbox,
+                        EngineSandbox.Identity.ofPort(port),
+                        List.of(home.resolve("data"), home.resolve("log"), home.resolve("run")))));
     }
 
     /**
@@ -95,8 +111,7 @@ public record LocalInstanceContext(
             int port) {
         Path home = requireNonNull(homeDir, "homeDir is null").toAbsolutePath().normalize();
         return new LocalInstanceContext(instanceId, version, flavor, home, templateDir, bindAddress, port,
-                new LocalProcessSupervisor(home.resolve("run"), home.resolve("log"), home),
-                new FileSecretStore(home.resolve("conf")));
+                supervisor(home, port), new FileSecretStore(home.resolve("conf")));
     }
 
     @Override

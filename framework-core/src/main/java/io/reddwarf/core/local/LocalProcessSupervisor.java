@@ -17,9 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import org.apache.commons.exec.CommandLine;
@@ -48,16 +50,42 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
     private final Path runDir;
     private final Path logDir;
     private final Path ownerDir;
+    private final Optional<Confinement> confinement;
 
     /**
+     * How an instance's daemons are confined: the sandbox, the instance's identity, and the
+     * directories handed to that identity before every start.
+     */
+    public record Confinement(EngineSandbox sandbox, EngineSandbox.Identity identity, List<Path> ownedDirs) {
+        public Confinement {
+            requireNonNull(sandbox, "sandbox is null");
+            requireNonNull(identity, "identity is null");
+            ownedDirs = List.copyOf(requireNonNull(ownedDirs, "ownedDirs is null"));
+        }
+    }
+
+    /**
+     * A supervisor whose daemons run as the control plane's own user.
+     *
      * @param runDir   where pid files are written
      * @param logDir   where daemon output is appended
      * @param ownerDir the directory every daemon's command line must mention (the instance home)
      */
     public LocalProcessSupervisor(Path runDir, Path logDir, Path ownerDir) {
+        this(runDir, logDir, ownerDir, Optional.empty());
+    }
+
+    /**
+     * @param runDir      where pid files are written (a directory the daemons cannot write)
+     * @param logDir      where daemon output is appended
+     * @param ownerDir    the directory every daemon's command line must mention (the instance home)
+     * @param confinement how daemons are confined; empty: they run as the control plane's user
+     */
+    public LocalProcessSupervisor(Path runDir, Path logDir, Path ownerDir, Optional<Confinement> confinement) {
         this.runDir = requireNonNull(runDir, "runDir is null").toAbsolutePath();
         this.logDir = requireNonNull(logDir, "logDir is null").toAbsolutePath();
         this.ownerDir = requireNonNull(ownerDir, "ownerDir is null").toAbsolutePath();
+        this.confinement = requireNonNull(confinement, "confinement is null");
     }
 
     @Override
@@ -65,23 +93,33 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
         requireNonNull(daemon, "daemon is null");
         List<String> argv = new ArrayList<>(daemon.argv().size() + 1);
         argv.add("setsid");
-        argv.addAll(daemon.argv());
+        confinement.ifPresentOrElse(c -> {
+            c.sandbox().checkInstalled();
+            c.sandbox().prepare(ownerDir, c.ownedDirs(), daemon.reads(), c.identity());
+            argv.addAll(c.sandbox().wrap(daemon.argv(), daemon.environment(), daemon.workingDir(), ownerDir, c.identity()));
+        }, () -> argv.addAll(daemon.argv()));
+        Path output = logDir.resolve(daemon.name() + ".out");
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(daemon.workingDir().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(daemon.name() + ".out").toFile()));
-        builder.environment().putAll(daemon.environment());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+        if (confinement.isEmpty()) {
+            builder.environment().putAll(daemon.environment());
+        }
         LOG.debug("Spawning daemon {}: {}", daemon.name(), daemon.argv());
         Process process;
         try {
-            Files.createDirectories(logDir);
-            Files.createDirectories(runDir);
+            // inside an existing home only: an instance whose files vanished is not recreated
+            if (!Files.isDirectory(runDir)) {
+                Files.createDirectory(runDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
             process = builder.start();
         } catch (IOException e) {
             throw new DatastoreException("Could not start daemon '" + daemon.name() + "': " + e.getMessage(), e);
         }
-        // setsid execs in place (the child of the JVM is never a process group leader), so this is the daemon's pid.
+        // setsid execs in place (the child of the JVM is never a process group leader), so this is the
+        // daemon's pid, or the sandbox's whose descendant the daemon becomes.
         long pid = process.pid();
         try {
             writeAtomically(pidFile(daemon.name()), Long.toString(pid));
@@ -89,9 +127,53 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
             process.destroyForcibly();
             throw new DatastoreException("Could not write the pid file of daemon '" + daemon.name() + "'.", e);
         }
-        awaitDaemonExec(pid, daemon.argv().get(0));
+        String program = daemon.argv().get(0);
+        if (confinement.isPresent()) {
+            pid = awaitSandboxedDaemon(pid, program).orElseThrow(() -> new DatastoreException("The sandbox of daemon '"
+                    + daemon.name() + "' exited before starting it: " + lastLine(output)));
+            try {
+                writeAtomically(pidFile(daemon.name()), Long.toString(pid));
+            } catch (IOException e) {
+                throw new DatastoreException("Could not write the pid file of daemon '" + daemon.name() + "'.", e);
+            }
+        } else {
+            awaitDaemonExec(pid, program);
+        }
         LOG.debug("Daemon {} runs as pid {}", daemon.name(), pid);
         return pid;
+    }
+
+    /**
+     * The pid of the process that runs {@code program} below the sandbox {@code sandboxPid}, once
+     * it has executed; empty if the sandbox exits first.
+     */
+    private static OptionalLong awaitSandboxedDaemon(long sandboxPid, String program) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (isRunning(sandboxPid) && System.nanoTime() - deadline < 0) {
+            OptionalLong daemon = daemonBelow(sandboxPid, program);
+            if (daemon.isPresent()) {
+                return daemon;
+            }
+            sleep(Duration.ofMillis(1));
+        }
+        return daemonBelow(sandboxPid, program);
+    }
+
+    private static OptionalLong daemonBelow(long sandboxPid, String program) {
+        return ProcessHandle.of(sandboxPid).stream()
+                .flatMap(ProcessHandle::descendants)
+                .mapToLong(ProcessHandle::pid)
+                .filter(p -> isRunning(p) && commandLine(p).startsWith(program + " "))
+                .findFirst();
+    }
+
+    private static String lastLine(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, UTF_8);
+            return lines.isEmpty() ? "(no output)" : lines.getLast();
+        } catch (IOException e) {
+            return "(no output)";
+        }
     }
 
     /**
@@ -123,6 +205,15 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
     public OptionalLong alivePid(String name) {
         OptionalLong pid = recordedPid(name);
         if (pid.isPresent() && isOwnedAndAlive(pid.getAsLong())) {
+            // a control plane stopped between starting a sandbox and recording its daemon left the sandbox's pid
+            if (commandLine(pid.getAsLong()).startsWith(EngineSandbox.BWRAP + " ")) {
+                return ProcessHandle.of(pid.getAsLong()).stream()
+                        .flatMap(ProcessHandle::descendants)
+                        .mapToLong(ProcessHandle::pid)
+                        .filter(p -> isRunning(p) && !commandLine(p).startsWith(EngineSandbox.BWRAP + " ")
+                                && !commandLine(p).startsWith(EngineSandbox.SETPRIV + " "))
+                        .findFirst();
+            }
             return pid;
         }
         return OptionalLong.empty();

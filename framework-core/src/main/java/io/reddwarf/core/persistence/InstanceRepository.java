@@ -232,6 +232,20 @@ public final class InstanceRepository {
                 .execute();
     }
 
+    /**
+     * The control plane found its access to the engine broken from inside the instance and restored
+     * it: {@code message} says so in the instance's fault until something more serious replaces it.
+     */
+    public void recordAccessRepair(String id, String message) {
+        Instant now = Instant.now();
+        dsl.update(INSTANCES)
+                .set(INSTANCES.ACCESS_FAULT, message.length() > 1000 ? message.substring(0, 1000) : message)
+                .set(INSTANCES.ACCESS_FAULT_AT, utc(now))
+                .set(INSTANCES.UPDATED_AT, utc(now))
+                .where(INSTANCES.ID.eq(id), INSTANCES.DELETED.isFalse())
+                .execute();
+    }
+
     /** The task failed: status ERROR with {@code message} as the fault; secrets erased. */
     public void markFailed(String id, String message) {
         Instant now = Instant.now();

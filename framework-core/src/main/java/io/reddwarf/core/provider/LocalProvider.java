@@ -2,6 +2,7 @@ package io.reddwarf.core.provider;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reddwarf.core.local.EngineSandbox;
 import io.reddwarf.core.local.LocalInstanceContext;
 import io.reddwarf.core.local.LocalProcessSupervisor;
 import io.reddwarf.spi.DatastoreVersion;
@@ -55,6 +56,11 @@ public final class LocalProvider {
                     + "instances' Unix sockets (at most " + MAX_SOCKET_PATH + " bytes): use a home of at most "
                     + maxHomeLength() + " characters (--home or REDDWARF_HOME).");
         }
+        EngineSandbox.forThisProcess().ifPresentOrElse(sandbox -> {
+            sandbox.checkInstalled();
+            LOG.info("Engines run sandboxed, each under a user of its own (uid {} + port)", EngineSandbox.ID_BASE);
+        }, () -> LOG.warn("The control plane does not run as root, so engines run as its own user without a sandbox;"
+                + " docs/security.md says what still protects tenants"));
         this.instancesDir = home.resolve("instances");
         this.templatesDir = home.resolve("templates");
         this.address = requireNonNull(address, "address is null");

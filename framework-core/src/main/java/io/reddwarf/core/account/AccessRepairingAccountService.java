@@ -1,0 +1,156 @@
+package io.reddwarf.core.account;
+
+import static java.util.Objects.requireNonNull;
+
+import io.reddwarf.core.db.tables.records.InstancesRecord;
+import io.reddwarf.core.persistence.InstanceRepository;
+import io.reddwarf.core.workflow.InstanceWorkflows;
+import io.reddwarf.spi.DatabaseSpec;
+import io.reddwarf.spi.DatastoreException;
+import io.reddwarf.spi.DatastoreInstance;
+import io.reddwarf.spi.InvalidRequestException;
+import io.reddwarf.spi.NotSupportedException;
+import io.reddwarf.spi.Secret;
+import io.reddwarf.spi.UserAdmin.PasswordChange;
+import io.reddwarf.spi.UserAdmin.User;
+import io.reddwarf.spi.UserAdmin.UserUpdate;
+import io.reddwarf.spi.UserSpec;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The account operations of {@link DefaultAccountService}, made robust against a tenant who broke
+ * the control plane's own access from inside its engine: when an operation fails in the engine, the
+ * driver checks the control plane's access ({@link DatastoreInstance#repairAccess()}); if it had to
+ * restore it, the instance's fault says so and the operation runs once more.
+ */
+public final class AccessRepairingAccountService implements AccountService {
+    private static final Logger LOG = LoggerFactory.getLogger(AccessRepairingAccountService.class);
+
+    private final AccountService delegate;
+    private final InstanceRepository instances;
+    private final InstanceWorkflows workflows;
+
+    public AccessRepairingAccountService(AccountService delegate, InstanceRepository instances, InstanceWorkflows workflows) {
+        this.delegate = requireNonNull(delegate, "delegate is null");
+        this.instances = requireNonNull(instances, "instances is null");
+        this.workflows = requireNonNull(workflows, "workflows is null");
+    }
+
+    private <T> T repairing(String projectId, String instanceId, Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (InvalidRequestException | NotSupportedException e) {
+            throw e;
+        } catch (DatastoreException e) {
+            Optional<InstancesRecord> row = instances.findLive(projectId, instanceId);
+            Optional<DatastoreInstance> engine = row.flatMap(workflows::open);
+            if (engine.isEmpty()) {
+                throw e;
+            }
+            Optional<String> repaired;
+            try {
+                repaired = engine.get().repairAccess();
+            } catch (RuntimeException repairFailed) {
+                e.addSuppressed(repairFailed);
+                throw e;
+            }
+            if (repaired.isEmpty()) {
+                throw e;
+            }
+            LOG.warn("Instance {}: {}", instanceId, repaired.get());
+            instances.recordAccessRepair(instanceId, repaired.get());
+            return operation.get();
+        }
+    }
+
+    private void repairing(String projectId, String instanceId, Runnable operation) {
+        repairing(projectId, instanceId, () -> {
+            operation.run();
+            return null;
+        });
+    }
+
+    @Override
+    public List<DatabaseSpec> listDatabases(String projectId, String instanceId) {
+        return repairing(projectId, instanceId, () -> delegate.listDatabases(projectId, instanceId));
+    }
+
+    @Override
+    public void createDatabases(String projectId, String instanceId, List<DatabaseSpec> databases) {
+        repairing(projectId, instanceId, () -> delegate.createDatabases(projectId, instanceId, databases));
+    }
+
+    @Override
+    public void deleteDatabase(String projectId, String instanceId, String name) {
+        repairing(projectId, instanceId, () -> delegate.deleteDatabase(projectId, instanceId, name));
+    }
+
+    @Override
+    public List<User> listUsers(String projectId, String instanceId) {
+        return repairing(projectId, instanceId, () -> delegate.listUsers(projectId, instanceId));
+    }
+
+    @Override
+    public User getUser(String projectId, String instanceId, String name, String host) {
+        return repairing(projectId, instanceId, () -> delegate.getUser(projectId, instanceId, name, host));
+    }
+
+    @Override
+    public void createUsers(String projectId, String instanceId, List<UserSpec> users) {
+        repairing(projectId, instanceId, () -> delegate.createUsers(projectId, instanceId, users));
+    }
+
+    @Override
+    public void deleteUser(String projectId, String instanceId, String name, String host) {
+        repairing(projectId, instanceId, () -> delegate.deleteUser(projectId, instanceId, name, host));
+    }
+
+    @Override
+    public void updateUser(String projectId, String instanceId, String name, String host, UserUpdate update) {
+        repairing(projectId, instanceId, () -> delegate.updateUser(projectId, instanceId, name, host, update));
+    }
+
+    @Override
+    public void changePasswords(String projectId, String instanceId, List<PasswordChange> changes) {
+        repairing(projectId, instanceId, () -> delegate.changePasswords(projectId, instanceId, changes));
+    }
+
+    @Override
+    public List<String> listAccess(String projectId, String instanceId, String name, String host) {
+        return repairing(projectId, instanceId, () -> delegate.listAccess(projectId, instanceId, name, host));
+    }
+
+    @Override
+    public void grantAccess(String projectId, String instanceId, String name, String host, List<String> databases) {
+        repairing(projectId, instanceId, () -> delegate.grantAccess(projectId, instanceId, name, host, databases));
+    }
+
+    @Override
+    public void revokeAccess(String projectId, String instanceId, String name, String host, String database) {
+        repairing(projectId, instanceId, () -> delegate.revokeAccess(projectId, instanceId, name, host, database));
+    }
+
+    @Override
+    public boolean isRootEnabled(String projectId, String instanceId) {
+        return repairing(projectId, instanceId, () -> delegate.isRootEnabled(projectId, instanceId));
+    }
+
+    @Override
+    public Secret enableRoot(String projectId, String instanceId, Optional<Secret> password, String enabledBy) {
+        return repairing(projectId, instanceId, () -> delegate.enableRoot(projectId, instanceId, password, enabledBy));
+    }
+
+    @Override
+    public void disableRoot(String projectId, String instanceId) {
+        repairing(projectId, instanceId, () -> delegate.disableRoot(projectId, instanceId));
+    }
+
+    @Override
+    public List<RootEvent> rootHistory(String instanceId) {
+        return delegate.rootHistory(instanceId);
+    }
+}
