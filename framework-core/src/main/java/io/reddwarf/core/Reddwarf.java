@@ -32,6 +32,7 @@ import io.reddwarf.core.persistence.QuotaRepository;
 import io.reddwarf.core.persistence.RootHistoryRepository;
 import io.reddwarf.core.persistence.SecretBox;
 import io.reddwarf.core.provider.LocalProvider;
+import io.reddwarf.core.provider.PortRange;
 import io.reddwarf.core.quota.DefaultQuotaService;
 import io.reddwarf.core.quota.QuotaService;
 import io.reddwarf.core.registry.DriverRegistry;
@@ -116,6 +117,8 @@ public final class Reddwarf implements AutoCloseable {
     /** Starts the core with the given drivers. */
     public static Reddwarf start(CoreConfig config, DriverRegistry drivers) {
         requireNonNull(config, "config is null");
+        PortRange.readKernelRange(PortRange.LINUX_EPHEMERAL).flatMap(config::ephemeralPortsWarning)
+                .ifPresent(LOG::warn);
         try {
             Files.createDirectories(config.home().resolve("state"));
         } catch (IOException e) {
