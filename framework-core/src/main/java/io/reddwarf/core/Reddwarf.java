@@ -77,7 +77,7 @@ public final class Reddwarf implements AutoCloseable {
         this.drivers = drivers;
         this.datastores = new RegistryDatastoreCatalog(drivers);
         this.flavors = new FlavorCatalog(config.flavors());
-        LocalProvider provider = new LocalProvider(config.home(), config.instanceAddress());
+        LocalProvider provider = new LocalProvider(config.home(), config.instanceAddress(), config.ports());
         SecretBox secrets = SecretBox.open(config.home().resolve("state").resolve("master.key"));
         InstanceRepository repository = new InstanceRepository(database.dsl());
         BackupRepository backupRepository = new BackupRepository(database.dsl());
