@@ -39,9 +39,6 @@ import io.reddwarf.core.registry.DriverRegistry;
 import io.reddwarf.core.workflow.HealthMonitor;
 import io.reddwarf.core.workflow.InstanceContexts;
 import io.reddwarf.core.workflow.InstanceWorkflows;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -119,11 +116,7 @@ public final class Reddwarf implements AutoCloseable {
         requireNonNull(config, "config is null");
         PortRange.readKernelRange(PortRange.LINUX_EPHEMERAL).flatMap(config::ephemeralPortsWarning)
                 .ifPresent(LOG::warn);
-        try {
-            Files.createDirectories(config.home().resolve("state"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + config.home(), e);
-        }
+        HomePermissions.apply(config);
         Database database = Database.open(config);
         try {
             Reddwarf core = new Reddwarf(config, database, drivers);
