@@ -19,25 +19,35 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Objects as files below a directory. An upload writes to a temporary file in {@code .partial/},
  * forcing it to disk every 32 MiB as it goes, forces the rest and renames it into place, then forces the directory; an upload that is not
  * committed deletes its file, and temporary files left by a crash are deleted when the store opens.
+ * On a POSIX file system the store creates its directories 0700 and its files 0600, whatever the
+ * process's umask.
  */
 public final class FileSystemObjectStore implements ObjectStore {
     private static final String PARTIAL = ".partial";
     private static final long FORCE_EVERY = 32L << 20;
     private final Path root;
+    private final FileAttribute<?>[] fileMode;
+    private final FileAttribute<?>[] directoryMode;
 
     public FileSystemObjectStore(Path root) {
         this.root = requireNonNull(root, "root is null").toAbsolutePath();
+        boolean posix = this.root.getFileSystem().supportedFileAttributeViews().contains("posix");
+        this.fileMode = posix ? mode("rw-------") : new FileAttribute<?>[0];
+        this.directoryMode = posix ? mode("rwx------") : new FileAttribute<?>[0];
         try {
-            Files.createDirectories(this.root.resolve(PARTIAL));
+            Files.createDirectories(this.root.resolve(PARTIAL), directoryMode);
             try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(this.root.resolve(PARTIAL))) {
                 for (Path leftover : leftovers) {
                     Files.deleteIfExists(leftover);
@@ -46,6 +56,10 @@ public final class FileSystemObjectStore implements ObjectStore {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not open the backup store " + root, e);
         }
+    }
+
+    private static FileAttribute<?>[] mode(String permissions) {
+        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions))};
     }
 
     /** The directory the objects live in. */
@@ -67,8 +81,9 @@ public final class FileSystemObjectStore implements ObjectStore {
         Path target = path(key);
         Path tmp = root.resolve(PARTIAL).resolve(key.replace('/', '_') + "." + UUID.randomUUID());
         try {
-            FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            return new FileUpload(target, tmp, channel);
+            FileChannel channel = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    fileMode);
+            return new FileUpload(target, tmp, channel, directoryMode);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create backup object " + key, e);
         }
@@ -125,6 +140,7 @@ public final class FileSystemObjectStore implements ObjectStore {
         private final Path target;
         private final Path tmp;
         private final FileChannel channel;
+        private final FileAttribute<?>[] directoryMode;
         private final OutputStream stream;
         private final Object progress = new Object();
         private long written;
@@ -132,10 +148,11 @@ public final class FileSystemObjectStore implements ObjectStore {
         private boolean committed;
         private boolean closed;
 
-        FileUpload(Path target, Path tmp, FileChannel channel) {
+        FileUpload(Path target, Path tmp, FileChannel channel, FileAttribute<?>[] directoryMode) {
             this.target = target;
             this.tmp = tmp;
             this.channel = channel;
+            this.directoryMode = directoryMode;
             this.stream = new FilterOutputStream(Channels.newOutputStream(channel)) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
@@ -165,7 +182,7 @@ public final class FileSystemObjectStore implements ObjectStore {
             try {
                 channel.force(true);
                 channel.close();
-                Files.createDirectories(target.getParent());
+                Files.createDirectories(target.getParent(), directoryMode);
                 try {
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,5 +64,30 @@ class FileSystemObjectStoreTest {
         }
         assertThat(store.size("gone.obj")).isEmpty();
         assertThat(store.partialCount()).isZero();
+    }
+
+    @Test
+    void objectsAreFilesAndDirectoriesOfTheirOwnerOnly() throws Exception {
+        Path root = dir.resolve("backups");
+        FileSystemObjectStore store = new FileSystemObjectStore(root);
+        assertThat(mode(root)).isEqualTo("rwx------");
+        assertThat(mode(root.resolve(".partial"))).isEqualTo("rwx------");
+        try (ObjectStore.Upload upload = store.create("shop/b1.obj")) {
+            upload.stream().write(new byte[1000]);
+            try (Stream<Path> partial = Files.list(root.resolve(".partial"))) {
+                assertThat(partial.map(FileSystemObjectStoreTest::mode)).containsExactly("rw-------");
+            }
+            upload.commit();
+        }
+        assertThat(mode(root.resolve("shop"))).isEqualTo("rwx------");
+        assertThat(mode(root.resolve("shop").resolve("b1.obj"))).isEqualTo("rw-------");
+    }
+
+    private static String mode(Path path) {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.reddwarf.core;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reddwarf.core.provider.PortRange;
 import io.reddwarf.spi.Flavor;
 import java.io.IOException;
 import java.io.Reader;
@@ -50,6 +51,12 @@ public record CoreConfig(
         Map<String, String> backupStrategies) {
 
     public static final String FILE_NAME = "reddwarf.properties";
+    /**
+     * Below Linux's default ephemeral range (32768-60999), from which the kernel picks the local
+     * ports of outgoing connections, so such a connection cannot hold an instance's port when its
+     * engine starts.
+     */
+    public static final PortRange DEFAULT_PORT_RANGE = new PortRange(23000, 23999);
     static final String BACKUP_STRATEGY_PREFIX = "backup.strategy.";
 
     public CoreConfig {
@@ -95,9 +102,9 @@ public record CoreConfig(
     }
 
     static CoreConfig fromProperties(Path home, Properties p) {
-        String[] range = p.getProperty("instances.port-range", "34000-34999").trim().split("-");
+        String[] range = p.getProperty("instances.port-range", DEFAULT_PORT_RANGE.toString()).trim().split("-");
         if (range.length != 2) {
-            throw new IllegalArgumentException("instances.port-range must look like 34000-34999");
+            throw new IllegalArgumentException("instances.port-range must look like " + DEFAULT_PORT_RANGE);
         }
         List<Flavor> flavors = new ArrayList<>();
         for (String key : p.stringPropertyNames()) {
@@ -132,6 +139,24 @@ public record CoreConfig(
                 Integer.parseInt(p.getProperty("workflow.workers", "8").trim()),
                 optional(p, "backups.dir").map(Path::of).map(home::resolve).orElse(home.resolve("backups")),
                 backupStrategies);
+    }
+
+    /** The ports handed to instances. */
+    public PortRange ports() {
+        return new PortRange(portMin, portMax);
+    }
+
+    /**
+     * What to tell the operator when the instance ports overlap the kernel's ephemeral range
+     * {@code kernel}: the kernel may give one of those ports to an outgoing connection between the
+     * moment an instance gets it and the moment its engine binds it.
+     */
+    public Optional<String> ephemeralPortsWarning(PortRange kernel) {
+        return ports().overlap(kernel).map(overlap -> "instances.port-range " + ports()
+                + " overlaps the kernel's ephemeral port range " + kernel + " (" + PortRange.LINUX_EPHEMERAL
+                + ") in ports " + overlap + ": an outgoing connection may take an instance's port before its engine"
+                + " binds it. Choose a range outside it, such as the default " + DEFAULT_PORT_RANGE
+                + ", or reserve the ports with the sysctl net.ipv4.ip_local_reserved_ports.");
     }
 
     /** The deployer's backup strategy for a datastore version, if {@code reddwarf.properties} names one. */

@@ -33,15 +33,13 @@ import io.reddwarf.core.persistence.QuotaRepository;
 import io.reddwarf.core.persistence.RootHistoryRepository;
 import io.reddwarf.core.persistence.SecretBox;
 import io.reddwarf.core.provider.LocalProvider;
+import io.reddwarf.core.provider.PortRange;
 import io.reddwarf.core.quota.DefaultQuotaService;
 import io.reddwarf.core.quota.QuotaService;
 import io.reddwarf.core.registry.DriverRegistry;
 import io.reddwarf.core.workflow.HealthMonitor;
 import io.reddwarf.core.workflow.InstanceContexts;
 import io.reddwarf.core.workflow.InstanceWorkflows;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -77,7 +75,7 @@ public final class Reddwarf implements AutoCloseable {
         this.drivers = drivers;
         this.datastores = new RegistryDatastoreCatalog(drivers);
         this.flavors = new FlavorCatalog(config.flavors());
-        LocalProvider provider = new LocalProvider(config.home(), config.instanceAddress());
+        LocalProvider provider = new LocalProvider(config.home(), config.instanceAddress(), config.ports());
         SecretBox secrets = SecretBox.open(config.home().resolve("state").resolve("master.key"));
         InstanceRepository repository = new InstanceRepository(database.dsl());
         BackupRepository backupRepository = new BackupRepository(database.dsl());
@@ -117,11 +115,9 @@ public final class Reddwarf implements AutoCloseable {
     /** Starts the core with the given drivers. */
     public static Reddwarf start(CoreConfig config, DriverRegistry drivers) {
         requireNonNull(config, "config is null");
-        try {
-            Files.createDirectories(config.home().resolve("state"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + config.home(), e);
-        }
+        PortRange.readKernelRange(PortRange.LINUX_EPHEMERAL).flatMap(config::ephemeralPortsWarning)
+                .ifPresent(LOG::warn);
+        HomePermissions.apply(config);
         Database database = Database.open(config);
         try {
             Reddwarf core = new Reddwarf(config, database, drivers);

@@ -3,6 +3,7 @@ package io.reddwarf.server;
 import static java.util.Objects.requireNonNull;
 
 import io.reddwarf.core.CoreConfig;
+import io.reddwarf.core.HomePermissions;
 import io.reddwarf.server.api.RateLimiter;
 import io.reddwarf.core.Reddwarf;
 import io.reddwarf.server.auth.CloudsYaml;
@@ -42,6 +43,9 @@ public final class ReddwarfServer implements AutoCloseable {
         requireNonNull(config, "config is null");
         createHome(options.home());
         LocalCredentials credentials = LocalCredentials.loadOrCreate(options.home());
+        // Created 0600, but one written by an older version or by hand may be more open;
+        // clouds.yaml is written anew below.
+        HomePermissions.ownerOnlyFile(options.home().resolve(LocalCredentials.FILE_NAME));
         Reddwarf core = Reddwarf.start(config);
         try {
             ApiServer api = ApiServer.start(options.bind(), options.port(), CoreServices.of(core), credentials,

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The state store: a pooled data source, migrated by Flyway on open, with a jOOQ context for the
- * repositories. The embedded default is an H2 file under {@code $REDDWARF_HOME/state}; any JDBC URL
- * of H2, MariaDB or MySQL works in production.
+ * repositories. The embedded default is an H2 file under {@code $REDDWARF_HOME/state}, whose files
+ * H2 creates owner-only ({@link OwnerOnlyFilePath}); any JDBC URL of H2, MariaDB or MySQL works in
+ * production.
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -61,9 +62,10 @@ public final class Database implements AutoCloseable {
     }
 
     static String embeddedUrl(Path stateDir) {
+        OwnerOnlyFilePath.register();
         // AUTO_SERVER is off: one control plane owns the file; a second one fails fast on the lock.
         // WRITE_DELAY=0: a commit is on disk before the API answers, so kill -9 loses no committed row.
-        return "jdbc:h2:file:" + stateDir.resolve("reddwarf").toAbsolutePath()
+        return "jdbc:h2:" + OwnerOnlyFilePath.SCHEME + ":" + stateDir.resolve("reddwarf").toAbsolutePath()
                 + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
     }
 

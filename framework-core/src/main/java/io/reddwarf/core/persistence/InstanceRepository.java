@@ -128,18 +128,11 @@ public final class InstanceRepository {
     private static Optional<Integer> insertWithPort(DSLContext dsl, InstancesRecord row, int portMin, int portMax,
             IntPredicate bindable) {
         for (int attempt = 0; attempt < 20; attempt++) {
-            Set<Integer> used = new HashSet<>(dsl.select(INSTANCES.PORT).from(INSTANCES)
-                    .where(INSTANCES.PORT.isNotNull()).fetch(INSTANCES.PORT));
-            Integer port = null;
-            for (int p = portMin; p <= portMax; p++) {
-                if (!used.contains(p) && bindable.test(p)) {
-                    port = p;
-                    break;
-                }
-            }
-            if (port == null) {
+            Optional<Integer> free = lowestFreePort(dsl, portMin, portMax, bindable);
+            if (free.isEmpty()) {
                 return Optional.empty();
             }
+            int port = free.get();
             row.setPort(port);
             try {
                 dsl.executeInsert(row);
@@ -153,6 +146,54 @@ public final class InstanceRepository {
             }
         }
         throw new IllegalStateException("could not allocate a port after 20 attempts");
+    }
+
+    /**
+     * Moves a building instance to the lowest free port of the range that {@code bindable} accepts
+     * and sets its step back to NEW, for a build that starts over; its current port is released by
+     * the same update. The unique index on {@code port} settles races with concurrent creates and
+     * moves, as in {@link #insertWithPort}.
+     *
+     * @return the new port, or empty when the range has no other free port or the instance is not
+     *         building any more
+     */
+    public Optional<Integer> movePort(String id, int portMin, int portMax, IntPredicate bindable) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Optional<Integer> free = lowestFreePort(dsl, portMin, portMax, bindable);
+            if (free.isEmpty()) {
+                return Optional.empty();
+            }
+            int port = free.get();
+            try {
+                int moved = dsl.update(INSTANCES)
+                        .set(INSTANCES.PORT, port)
+                        .set(INSTANCES.STEP, "NEW")
+                        .set(INSTANCES.UPDATED_AT, utc(Instant.now()))
+                        .where(INSTANCES.ID.eq(id), INSTANCES.TASK.eq(Task.BUILDING.name()),
+                                INSTANCES.DELETED.isFalse())
+                        .execute();
+                return moved == 1 ? Optional.of(port) : Optional.empty();
+            } catch (IntegrityConstraintViolationException e) {
+                // another create or move took this port between our read and update: look again
+            } catch (DataAccessException e) {
+                if (e.sqlState() == null || !e.sqlState().startsWith("23")) {
+                    throw e;
+                }
+            }
+        }
+        throw new IllegalStateException("could not move instance " + id + " to another port after 20 attempts");
+    }
+
+    /** The lowest port of the range that no instance holds and {@code bindable} accepts. */
+    private static Optional<Integer> lowestFreePort(DSLContext dsl, int portMin, int portMax, IntPredicate bindable) {
+        Set<Integer> used = new HashSet<>(dsl.select(INSTANCES.PORT).from(INSTANCES)
+                .where(INSTANCES.PORT.isNotNull()).fetch(INSTANCES.PORT));
+        for (int p = portMin; p <= portMax; p++) {
+            if (!used.contains(p) && bindable.test(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
     }
 
     public Optional<InstancesRecord> find(String id) {

@@ -39,6 +39,7 @@ public final class LocalProvider {
     private final Path instancesDir;
     private final Path templatesDir;
     private final String address;
+    private final PortRange ports;
 
     /** Unix socket paths are limited to 107 bytes; engines keep theirs in an instance's run directory. */
     static final int MAX_SOCKET_PATH = 107;
@@ -50,7 +51,11 @@ public final class LocalProvider {
         return MAX_SOCKET_PATH - ("/instances/".length() + 36 + "/run/".length() + SOCKET_NAME_ALLOWANCE);
     }
 
-    public LocalProvider(Path home, String address) {
+    /**
+     * @param address the address instances listen on
+     * @param ports   the ports handed to instances
+     */
+    public LocalProvider(Path home, String address, PortRange ports) {
         if (home.toAbsolutePath().toString().length() > maxHomeLength()) {
             throw new IllegalArgumentException("The Reddwarf home " + home.toAbsolutePath() + " is too long for the "
                     + "instances' Unix sockets (at most " + MAX_SOCKET_PATH + " bytes): use a home of at most "
@@ -64,6 +69,7 @@ public final class LocalProvider {
         this.instancesDir = home.resolve("instances");
         this.templatesDir = home.resolve("templates");
         this.address = requireNonNull(address, "address is null");
+        this.ports = requireNonNull(ports, "ports is null");
         try {
             Files.createDirectories(instancesDir);
             Files.createDirectories(templatesDir);
@@ -74,6 +80,10 @@ public final class LocalProvider {
 
     public String address() {
         return address;
+    }
+
+    public PortRange ports() {
+        return ports;
     }
 
     public Path homeOf(String instanceId) {

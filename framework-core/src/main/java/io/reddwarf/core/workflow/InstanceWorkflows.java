@@ -42,6 +42,11 @@ import org.slf4j.LoggerFactory;
 public final class InstanceWorkflows implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceWorkflows.class);
 
+    /** How often one build moves its instance to another port because its engine found the port taken. */
+    static final int PORT_MOVES = 3;
+    /** The text of EADDRINUSE, which engines print when they cannot bind their port. */
+    private static final String ADDRESS_IN_USE = "Address already in use";
+
     private final InstanceRepository repository;
     private final DriverRegistry drivers;
     private final FlavorCatalog flavors;
@@ -206,10 +211,23 @@ public final class InstanceWorkflows implements AutoCloseable {
     }
 
     private void runCreate(String id) {
+        for (int moves = 0; build(id, moves < PORT_MOVES); moves++) {
+            LOG.info("Building instance {} again on its new port", id);
+        }
+    }
+
+    /**
+     * One attempt to build the instance. When its engine cannot bind the port (something took it
+     * after it was allocated) and {@code mayMovePort}, the attempt's files and processes are
+     * removed and the instance moves to another port instead of failing.
+     *
+     * @return whether the instance moved and must be built again
+     */
+    private boolean build(String id, boolean mayMovePort) {
         Optional<InstancesRecord> found = repository.find(id);
         if (found.isEmpty() || found.get().getDeleted()
                 || !found.get().getTask().equals(InstanceStatus.Task.BUILDING.name())) {
-            return;
+            return false;
         }
         InstancesRecord row = found.get();
         Optional<DatastoreInstance> instance = Optional.empty();
@@ -218,11 +236,11 @@ public final class InstanceWorkflows implements AutoCloseable {
             if (instance.isEmpty()) {
                 repository.markFailed(id, "Datastore '" + row.getDatastoreType() + "' version '"
                         + row.getDatastoreVersion() + "' is not available on this host.");
-                return;
+                return false;
             }
             if (row.getBuildRequest() == null) {
                 repository.markFailed(id, "The build request was lost; the instance cannot be built.");
-                return;
+                return false;
             }
             if ("PREPARING".equals(row.getStep()) || "RESTORING".equals(row.getStep())) {
                 // an earlier attempt was interrupted (control plane killed): nothing it started may linger
@@ -253,9 +271,36 @@ public final class InstanceWorkflows implements AutoCloseable {
         } catch (InvalidRequestException e) {
             fail(id, instance, e.getMessage());
         } catch (RuntimeException e) {
+            if (mayMovePort && portTaken(e) && moveToAnotherPort(row)) {
+                return true;
+            }
             LOG.error("Build of instance {} failed", id, e);
             fail(id, instance, "Build failed: " + e.getMessage());
         }
+        return false;
+    }
+
+    /** Whether {@code failure} says that a socket could not be bound (EADDRINUSE), as engines report it. */
+    static boolean portTaken(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(ADDRESS_IN_USE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Removes what the failed attempt left (its processes, and its files, whose log names the taken
+     * port) and moves the instance to another free port; false when the range has none.
+     */
+    private boolean moveToAnotherPort(InstancesRecord row) {
+        provider.remove(row.getId());
+        Optional<Integer> moved = repository.movePort(row.getId(), provider.ports().first(), provider.ports().last(),
+                provider::bindable);
+        moved.ifPresent(port -> LOG.warn("The engine of instance {} could not bind port {}, which something else took"
+                + " after the instance got it; the instance moves to port {}", row.getId(), row.getPort(), port));
+        return moved.isPresent();
     }
 
     private void fail(String id, Optional<DatastoreInstance> instance, String message) {

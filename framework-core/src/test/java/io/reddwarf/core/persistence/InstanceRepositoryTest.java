@@ -120,4 +120,57 @@ final class InstanceRepositoryTest extends BothStateStores {
             assertThat(repo.listLive(project)).hasSize(3);
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void aBuildingInstanceMovesToTheLowestOtherFreePortAndReleasesItsOwn(String store) {
+        try (Database db = open(store)) {
+            InstanceRepository repo = new InstanceRepository(db.dsl());
+            InstancesRecord a = row("p1");
+            InstancesRecord b = row("p1");
+            assertThat(repo.insertWithPort(a, 42000, 42003, p -> true)).contains(42000);
+            assertThat(repo.insertWithPort(b, 42000, 42003, p -> true)).contains(42001);
+            repo.setStep(a.getId(), "PREPARING");
+
+            // 42000 is a's own port, which something took; 42002 is held by another program too
+            assertThat(repo.movePort(a.getId(), 42000, 42003, p -> p != 42000 && p != 42002)).contains(42003);
+            InstancesRecord moved = repo.find(a.getId()).orElseThrow();
+            assertThat(moved.getPort()).isEqualTo(42003);
+            assertThat(moved.getStep()).isEqualTo("NEW");
+            assertThat(moved.getTask()).isEqualTo("BUILDING");
+            assertThat(repo.insertWithPort(row("p1"), 42000, 42003, p -> true)).contains(42000);
+
+            assertThat(repo.movePort(b.getId(), 42000, 42003, p -> p != 42002)).isEmpty();
+            assertThat(repo.find(b.getId()).orElseThrow().getPort()).isEqualTo(42001);
+
+            repo.markBuilt(b.getId());
+            assertThat(repo.movePort(b.getId(), 42000, 42003, p -> true)).isEmpty();
+            assertThat(repo.find(b.getId()).orElseThrow().getPort()).isEqualTo(42001);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void concurrentMovesGetDistinctPorts(String store) throws Exception {
+        try (Database db = open(store); ExecutorService pool = Executors.newFixedThreadPool(6)) {
+            InstanceRepository repo = new InstanceRepository(db.dsl());
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                InstancesRecord r = row("p1");
+                repo.insertWithPort(r, 42100, 42105, p -> true).orElseThrow();
+                ids.add(r.getId());
+            }
+            List<Future<Optional<Integer>>> moves = new ArrayList<>();
+            for (String id : ids) {
+                moves.add(pool.submit(() -> repo.movePort(id, 42100, 42111, p -> true)));
+            }
+            List<Integer> got = new ArrayList<>();
+            for (Future<Optional<Integer>> move : moves) {
+                got.add(move.get().orElseThrow());
+            }
+            assertThat(got).doesNotHaveDuplicates().allMatch(p -> p >= 42100 && p <= 42111);
+            assertThat(ids.stream().map(id -> repo.find(id).orElseThrow().getPort()).toList())
+                    .containsExactlyInAnyOrderElementsOf(got);
+        }
+    }
 }
