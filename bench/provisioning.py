@@ -43,7 +43,7 @@ def wait_port_handshake(port, deadline):
 def floor_run(template, reference_cnf, scratch, port):
     """One provisioning done by hand, the way the driver does it; returns seconds."""
     home = tempfile.mkdtemp(dir=scratch)
-    for d in ("data", "conf", "log", "run"):
+    for d in ("data", "conf", "log", "run", "files", "plugins"):
         os.makedirs(os.path.join(home, d))
     cnf = reference_cnf["text"].replace(reference_cnf["home"], home)
     cnf = cnf.replace("port = %d" % reference_cnf["port"], "port = %d" % port)

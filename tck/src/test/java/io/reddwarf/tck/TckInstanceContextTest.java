@@ -59,12 +59,25 @@ final class TckInstanceContextTest {
     }
 
     @Test
-    void daemonsRunInTheirOwnSessionUntilStopped() {
+    void daemonsRunInTheirOwnSessionUntilStopped() throws IOException {
+        // run as root, the daemon's unprivileged user must pass through the directories above its home
+        Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwx--x--x"));
         context = newContext();
         Daemon daemon = new Daemon("looper", List.of("sh", "-c", "while true; do sleep 1; done", context.homeDir().toString()),
                 Map.of(), context.homeDir());
 
         long pid = context.processes().spawn(daemon);
+
+        if ("root".equals(System.getProperty("user.name"))) {
+            // setpriv drops to the instance's user before it executes the daemon in place
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).startsWith("sh")
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(Files.getAttribute(Path.of("/proc", Long.toString(pid)), "unix:uid")).isEqualTo(2_000_000 + context.port());
+            assertThat(Files.getAttribute(context.dataDir(), "unix:uid")).isEqualTo(2_000_000 + context.port());
+        }
 
         assertThat(context.processes().alivePid("looper")).hasValue(pid);
         assertThat(TckInstanceContext.processesReferencing(context.homeDir())).contains(pid);
