@@ -8,10 +8,12 @@ import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a hostile client sends below the API's routes: bodies over the limit, announced or sent in
- * chunks, odd expectations. Every answer is Trove-shaped JSON, never an empty body, HTML or a 500.
+ * chunks, odd expectations, request targets that are no URI. Every answer is Trove-shaped JSON, never an empty body, HTML or a 500.
  * The server runs with {@code api.max-body-bytes=65536}.
  */
 final class HostileHttpTest {
@@ -105,6 +107,21 @@ final class HostileHttpTest {
         RawHttp.Answer chunked = RawHttp.exchange(port, post("Transfer-Encoding: chunked\r\n").getBytes(UTF_8),
                 chunk(paddedBody(LIMIT)), "0\r\n\r\n".getBytes(UTF_8));
         assertError(chunked, 400, "badRequest", "The instance name is required.");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/%", "/%zz", "/v1.0/%", "/instances%2", "/a\"b", "/{x}", "/v1.0?x=%", "/v1.0?x=%g1"})
+    void aTargetThatIsNoUriIs400(String target) {
+        RawHttp.Answer answer = RawHttp.exchange(port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "X-Auth-Token: " + live.server.credentials().demoToken() + "\r\n\r\n");
+        assertError(answer, 400, "badRequest", "The request URL is malformed.");
+    }
+
+    @Test
+    void aLonePercentInTheQueryOfARouteIs400() {
+        RawHttp.Answer answer = RawHttp.exchange(port, "GET " + live.instances() + "?limit=% HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\nX-Auth-Token: " + live.server.credentials().demoToken() + "\r\n\r\n");
+        assertError(answer, 400, "badRequest", "The request URL is malformed.");
     }
 
     @Test

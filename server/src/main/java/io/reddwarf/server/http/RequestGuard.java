@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.reddwarf.core.ErrorCode;
 import io.reddwarf.server.api.ErrorResponses;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
@@ -14,11 +15,14 @@ import org.glassfish.grizzly.http.util.Header;
  * The server's one HTTP handler: Jersey's, behind the checks that must come before anything reads
  * the request. A body whose declared length is over the limit is refused with 413 at once, also in
  * place of {@code 100 Continue}, so not one byte of it is read; an {@code Expect} other than
- * {@code 100-continue} gets 417. Answers are Trove-shaped JSON, as every other error.
+ * {@code 100-continue} gets 417, and a request target that is no URI (a lone {@code %}) 400
+ * rather than the 500 Jersey would cause. Answers are Trove-shaped JSON, as every other error.
  *
  * <p>Bodies sent in chunks declare no length; Jersey's side caps them while they are read.
  */
 public final class RequestGuard extends HttpHandler {
+    static final String MALFORMED_URL_MESSAGE = "The request URL is malformed.";
+
     private final HttpHandler jersey;
     private final long maxBodyBytes;
 
@@ -64,7 +68,16 @@ public final class RequestGuard extends HttpHandler {
             answer(response, ErrorCode.REQUEST_ENTITY_TOO_LARGE, ErrorResponses.bodyTooLargeMessage(maxBodyBytes));
             return;
         }
-        jersey.service(request, response);
+        try {
+            jersey.service(request, response);
+        } catch (IllegalArgumentException e) {
+            // Jersey turns the request target into a java.net.URI before anything else and fails this
+            // way on what no URI may contain (a '%' without two hex digits, a raw '"' or '{'...).
+            if (!(e.getCause() instanceof URISyntaxException) || response.isCommitted()) {
+                throw e;
+            }
+            answer(response, ErrorCode.BAD_REQUEST, MALFORMED_URL_MESSAGE);
+        }
     }
 
     private boolean declaresTooLargeABody(Request request) {
