@@ -21,12 +21,15 @@ public enum ErrorCode {
      * tells a refused body from a quota or rate limit. {@link #forStatus} keeps 413 for {@link #OVER_LIMIT}.
      */
     REQUEST_ENTITY_TOO_LARGE(413, "requestEntityTooLarge"),
+    REQUEST_URI_TOO_LONG(414, "requestURITooLong"),
     BAD_MEDIA_TYPE(415, "badMediaType"),
     EXPECTATION_FAILED(417, "expectationFailed"),
     UNPROCESSABLE(422, "unprocessableEntity"),
+    REQUEST_HEADER_FIELDS_TOO_LARGE(431, "requestHeaderFieldsTooLarge"),
     INTERNAL(500, "instanceFault"),
     NOT_IMPLEMENTED(501, "notImplemented"),
-    SERVICE_UNAVAILABLE(503, "serviceUnavailable");
+    SERVICE_UNAVAILABLE(503, "serviceUnavailable"),
+    VERSION_NOT_SUPPORTED(505, "versionNotSupported");
 
     private final int status;
     private final String troveName;

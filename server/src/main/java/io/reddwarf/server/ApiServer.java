@@ -33,6 +33,7 @@ import io.reddwarf.server.api.UsersResource;
 import io.reddwarf.server.api.VersionsResource;
 import io.reddwarf.server.auth.AuthFilter;
 import io.reddwarf.server.auth.TokenAuthenticator;
+import io.reddwarf.server.http.JsonCodecErrorsAddOn;
 import io.reddwarf.server.http.JsonErrorPageGenerator;
 import io.reddwarf.server.http.RequestGuard;
 import io.reddwarf.server.http.UpgradeStrippingAddOn;
@@ -98,6 +99,7 @@ public final class ApiServer implements AutoCloseable {
         config.setMaxPayloadRemainderToSkip(maxBodyBytes);
         config.setDefaultErrorPageGenerator(new JsonErrorPageGenerator());
         for (NetworkListener listener : http.getListeners()) {
+            listener.registerAddOn(new JsonCodecErrorsAddOn());
             listener.registerAddOn(new UpgradeStrippingAddOn());
             listener.setDefaultErrorPageGenerator(new JsonErrorPageGenerator());
         }

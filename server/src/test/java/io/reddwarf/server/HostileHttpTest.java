@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a hostile client sends below the API's routes: bodies over the limit, announced or sent in
- * chunks, odd expectations, request targets that are no URI. Every answer is Trove-shaped JSON, never an empty body, HTML or a 500.
+ * chunks, odd expectations, request targets that are no URI, headers over the limit, broken HTTP. Every answer is Trove-shaped JSON, never an empty body, HTML or a 500.
  * The server runs with {@code api.max-body-bytes=65536}.
  */
 final class HostileHttpTest {
@@ -122,6 +122,48 @@ final class HostileHttpTest {
         RawHttp.Answer answer = RawHttp.exchange(port, "GET " + live.instances() + "?limit=% HTTP/1.1\r\n"
                 + "Host: 127.0.0.1\r\nX-Auth-Token: " + live.server.credentials().demoToken() + "\r\n\r\n");
         assertError(answer, 400, "badRequest", "The request URL is malformed.");
+    }
+
+    String get(String target, String headers) {
+        return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "X-Auth-Token: " + live.server.credentials().demoToken() + "\r\n" + headers + "\r\n";
+    }
+
+    @Test
+    void headersOverTheLimitAre431() {
+        RawHttp.Answer answer = RawHttp.exchange(port, get(live.instances(), "X-Big: " + "a".repeat(9000) + "\r\n"));
+        assertError(answer, 431, "requestHeaderFieldsTooLarge", "The request's header fields are too large.");
+        assertThat(answer.header("connection")).isEqualTo("close");
+    }
+
+    @Test
+    void tooManyHeadersAre431() {
+        StringBuilder headers = new StringBuilder();
+        for (int i = 0; i < 120; i++) {
+            headers.append("X-H").append(i).append(": v\r\n");
+        }
+        assertError(RawHttp.exchange(port, get(live.instances(), headers.toString())), 431,
+                "requestHeaderFieldsTooLarge", "The request's header fields are too large.");
+    }
+
+    @Test
+    void aRequestLineOverTheLimitIs414() {
+        assertError(RawHttp.exchange(port, get("/" + "a".repeat(9000), "")), 414, "requestURITooLong",
+                "The request URL is too long.");
+    }
+
+    @Test
+    void malformedHttpIs400() {
+        RawHttp.Answer answer = RawHttp.exchange(port, "POST " + live.instances() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}");
+        assertError(answer, 400, "badRequest", "The request is malformed.");
+        assertError(RawHttp.exchange(port, "GET / HTTP/1.1\r\n\r\n"), 400, "badRequest", "The request is malformed.");
+    }
+
+    @Test
+    void anUnknownHttpVersionIs505() {
+        assertError(RawHttp.exchange(port, "GET / HTTP/3.7\r\nHost: 127.0.0.1\r\n\r\n"), 505, "versionNotSupported",
+                "The API speaks HTTP/1.1.");
     }
 
     @Test
