@@ -27,19 +27,26 @@ import io.reddwarf.server.api.MgmtResource;
 import io.reddwarf.server.api.ObjectMapperResolver;
 import io.reddwarf.server.api.QuotasResource;
 import io.reddwarf.server.api.RateLimiter;
+import io.reddwarf.server.api.RequestBodyFilter;
 import io.reddwarf.server.api.RootResource;
 import io.reddwarf.server.api.UsersResource;
 import io.reddwarf.server.api.VersionsResource;
 import io.reddwarf.server.auth.AuthFilter;
 import io.reddwarf.server.auth.TokenAuthenticator;
+import io.reddwarf.server.http.JsonCodecErrorsAddOn;
 import io.reddwarf.server.http.JsonErrorPageGenerator;
+import io.reddwarf.server.http.RequestGuard;
 import io.reddwarf.server.http.UpgradeStrippingAddOn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.server.ServerConfiguration;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.glassfish.hk2.utilities.binding.AbstractBinder;
 import org.glassfish.jersey.jackson.JacksonFeature;
@@ -70,14 +77,29 @@ public final class ApiServer implements AutoCloseable {
     /** As {@link #start(String, int, CoreServices, TokenAuthenticator)}, with the given rate limits. */
     public static ApiServer start(String bind, int port, CoreServices core, TokenAuthenticator authenticator,
             RateLimiter rateLimiter) {
+        return start(bind, port, core, authenticator, rateLimiter, RequestBodyFilter.DEFAULT_MAX_BODY_BYTES);
+    }
+
+    /**
+     * As {@link #start(String, int, CoreServices, TokenAuthenticator, RateLimiter)}, refusing request
+     * bodies over {@code maxBodyBytes} with 413.
+     */
+    public static ApiServer start(String bind, int port, CoreServices core, TokenAuthenticator authenticator,
+            RateLimiter rateLimiter, long maxBodyBytes) {
         requireNonNull(bind, "bind is null");
         requireNonNull(rateLimiter, "rateLimiter is null");
         requireNonNull(core, "core is null");
         requireNonNull(authenticator, "authenticator is null");
         HttpServer http = GrizzlyHttpServerFactory.createHttpServer(
-                URI.create("http://" + hostForUri(bind) + ":" + port + "/"), application(core, authenticator, rateLimiter), false);
-        http.getServerConfiguration().setDefaultErrorPageGenerator(new JsonErrorPageGenerator());
+                URI.create("http://" + hostForUri(bind) + ":" + port + "/"),
+                application(core, authenticator, rateLimiter, maxBodyBytes), false);
+        ServerConfiguration config = http.getServerConfiguration();
+        guard(config, maxBodyBytes);
+        // After an answer that left a body unread (413, 401, ...), skip at most this much of it, then close.
+        config.setMaxPayloadRemainderToSkip(maxBodyBytes);
+        config.setDefaultErrorPageGenerator(new JsonErrorPageGenerator());
         for (NetworkListener listener : http.getListeners()) {
+            listener.registerAddOn(new JsonCodecErrorsAddOn());
             listener.registerAddOn(new UpgradeStrippingAddOn());
             listener.setDefaultErrorPageGenerator(new JsonErrorPageGenerator());
         }
@@ -91,7 +113,19 @@ public final class ApiServer implements AutoCloseable {
         return new ApiServer(http, URI.create("http://" + hostForUri(clientHost(bind)) + ":" + actualPort + "/"));
     }
 
-    static ResourceConfig application(CoreServices core, TokenAuthenticator authenticator, RateLimiter rateLimiter) {
+    /** Puts the {@link RequestGuard} in front of the one handler the factory registered, Jersey's. */
+    private static void guard(ServerConfiguration config, long maxBodyBytes) {
+        Map<HttpHandler, HttpHandlerRegistration[]> handlers = config.getHttpHandlersWithMapping();
+        if (handlers.size() != 1) {
+            throw new IllegalStateException("expected Jersey's handler only, found " + handlers.keySet());
+        }
+        Map.Entry<HttpHandler, HttpHandlerRegistration[]> jersey = handlers.entrySet().iterator().next();
+        config.removeHttpHandler(jersey.getKey());
+        config.addHttpHandler(new RequestGuard(jersey.getKey(), maxBodyBytes), jersey.getValue());
+    }
+
+    static ResourceConfig application(CoreServices core, TokenAuthenticator authenticator, RateLimiter rateLimiter,
+            long maxBodyBytes) {
         return new ResourceConfig()
                 .register(VersionsResource.class)
                 .register(DatastoresResource.class)
@@ -116,6 +150,7 @@ public final class ApiServer implements AutoCloseable {
                 .register(ApiExceptionMapper.class)
                 .register(new AuthFilter(authenticator))
                 .register(rateLimiter)
+                .register(new RequestBodyFilter(maxBodyBytes))
                 .register(new AbstractBinder() {
                     @Override
                     protected void configure() {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.reddwarf.core.CoreConfig;
 import io.reddwarf.core.HomePermissions;
 import io.reddwarf.server.api.RateLimiter;
+import io.reddwarf.server.api.RequestBodyFilter;
 import io.reddwarf.core.Reddwarf;
 import io.reddwarf.server.auth.CloudsYaml;
 import io.reddwarf.server.auth.LocalCredentials;
@@ -49,7 +50,8 @@ public final class ReddwarfServer implements AutoCloseable {
         Reddwarf core = Reddwarf.start(config);
         try {
             ApiServer api = ApiServer.start(options.bind(), options.port(), CoreServices.of(core), credentials,
-                    new RateLimiter(rateLimitPerMinute(options.home()), java.time.Clock.systemUTC()));
+                    new RateLimiter(rateLimitPerMinute(options.home()), java.time.Clock.systemUTC()),
+                    maxBodyBytes(options.home()));
             Path clouds = CloudsYaml.write(options.home(), api.baseUri(), credentials);
             return new ReddwarfServer(core, api, credentials, clouds);
         } catch (RuntimeException e) {
@@ -60,9 +62,18 @@ public final class ReddwarfServer implements AutoCloseable {
 
     /** {@code api.rate-limit-per-minute} of {@code home/reddwarf.properties}, else Trove's default. */
     static int rateLimitPerMinute(Path home) {
+        return (int) positiveSetting(home, "api.rate-limit-per-minute", RateLimiter.DEFAULT_PER_MINUTE, Integer.MAX_VALUE);
+    }
+
+    /** {@code api.max-body-bytes} of {@code home/reddwarf.properties}, else 1 MiB. */
+    static long maxBodyBytes(Path home) {
+        return positiveSetting(home, "api.max-body-bytes", RequestBodyFilter.DEFAULT_MAX_BODY_BYTES, Long.MAX_VALUE);
+    }
+
+    private static long positiveSetting(Path home, String key, long fallback, long max) {
         Path file = home.resolve(CoreConfig.FILE_NAME);
         if (!Files.isRegularFile(file)) {
-            return RateLimiter.DEFAULT_PER_MINUTE;
+            return fallback;
         }
         java.util.Properties p = new java.util.Properties();
         try (java.io.Reader r = Files.newBufferedReader(file)) {
@@ -70,18 +81,18 @@ public final class ReddwarfServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        String value = p.getProperty("api.rate-limit-per-minute", "").trim();
+        String value = p.getProperty(key, "").trim();
         if (value.isEmpty()) {
-            return RateLimiter.DEFAULT_PER_MINUTE;
+            return fallback;
         }
         try {
-            int limit = Integer.parseInt(value);
-            if (limit < 1) {
+            long setting = Long.parseLong(value);
+            if (setting < 1 || setting > max) {
                 throw new NumberFormatException();
             }
-            return limit;
+            return setting;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("api.rate-limit-per-minute in " + file + " must be a positive whole number");
+            throw new IllegalArgumentException(key + " in " + file + " must be a positive whole number");
         }
     }
 

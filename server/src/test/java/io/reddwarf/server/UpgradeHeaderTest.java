@@ -103,11 +103,12 @@ final class UpgradeHeaderTest {
     }
 
     @Test
-    void malformedHttpIsAnsweredWithoutABody() throws IOException {
+    void malformedHttpIsAnsweredWithTrovesShape() throws IOException {
         String response = exchange("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n"
                 + "Content-Length: 3\r\nX-Auth-Token: " + token + "\r\n\r\n{}");
         assertThat(response).startsWith("HTTP/1.1 400");
-        assertThat(response).endsWith("Content-Length: 0\r\n\r\n");
+        assertThat(response.toLowerCase()).contains("content-type: application/json");
+        assertThat(response).endsWith("{\"badRequest\":{\"code\":400,\"message\":\"The request is malformed.\"}}");
     }
 
     /** Sends raw bytes and reads one response, framed by its Content-Length. */

@@ -30,6 +30,7 @@ public final class ErrorResponses {
     static final String NOT_ACCEPTABLE_MESSAGE = "The API only produces application/json.";
     static final String MALFORMED_MESSAGE = "The request is malformed.";
     static final String INVALID_JSON_MESSAGE = "The request body is not valid JSON.";
+    public static final String EXPECTATION_FAILED_MESSAGE = "The only expectation the API meets is 100-continue.";
 
     private ErrorResponses() {
     }
@@ -37,6 +38,23 @@ public final class ErrorResponses {
     /** The body of an error response. */
     public static Map<String, Object> body(ErrorCode code, String message) {
         return Map.of(code.troveName(), new Fault(code.status(), message));
+    }
+
+    /**
+     * The body of an error response as UTF-8 JSON, for answers written outside Jersey (by Grizzly's
+     * handler or codec), which then need {@code Content-Type: application/json}.
+     */
+    public static byte[] json(ErrorCode code, String message) {
+        try {
+            return Json.mapper().writeValueAsBytes(body(code, message));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render an error body", e);
+        }
+    }
+
+    /** The message of a body over {@code maxBytes}. */
+    public static String bodyTooLargeMessage(long maxBytes) {
+        return "The request body must not be larger than " + maxBytes + " bytes.";
     }
 
     public static Response of(ErrorCode code, String message) {

@@ -1,9 +1,8 @@
 package io.reddwarf.server.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.reddwarf.core.ErrorCode;
 import io.reddwarf.server.api.ErrorResponses;
-import io.reddwarf.server.api.Json;
+import java.nio.charset.StandardCharsets;
 import org.glassfish.grizzly.http.server.ErrorPageGenerator;
 import org.glassfish.grizzly.http.server.Request;
 
@@ -19,10 +18,6 @@ public final class JsonErrorPageGenerator implements ErrorPageGenerator {
         }
         ErrorCode code = ErrorCode.forStatus(status);
         String message = status >= 500 ? "The server could not process the request." : "The request is malformed.";
-        try {
-            return Json.mapper().writeValueAsString(ErrorResponses.body(code, message));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return new String(ErrorResponses.json(code, message), StandardCharsets.UTF_8);
     }
 }
