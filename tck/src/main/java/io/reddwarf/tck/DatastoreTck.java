@@ -41,6 +41,7 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -134,14 +135,31 @@ public abstract class DatastoreTck {
     /**
      * Where instance homes and version templates are created: {@code target/tck} by default, or a
      * directory in the system's temporary directory when the build directory's path is too long for
-     * the unix sockets below it (socket paths must fit in 107 bytes).
+     * the unix sockets below it (socket paths must fit in 107 bytes), or, when the TCK runs as root and
+     * so runs daemons under unprivileged users, when a directory above the build is closed to them.
      */
     protected Path scratchDir() {
         Path inBuild = Path.of("target", "tck").toAbsolutePath();
-        if (inBuild.toString().length() <= 70) {
+        if (inBuild.toString().length() <= 70 && passableByOthers(inBuild.getParent())) {
             return inBuild;
         }
         return Path.of(System.getProperty("java.io.tmpdir"), "rdw-tck-" + ProcessHandle.current().pid());
+    }
+
+    private static boolean passableByOthers(Path dir) {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return true;
+        }
+        for (Path d = dir; d != null; d = d.getParent()) {
+            try {
+                if (Files.exists(d) && !Files.getPosixFilePermissions(d).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The ports instances may listen on; 36000-36999 by default. */
