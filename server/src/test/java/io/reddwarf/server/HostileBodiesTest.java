@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -67,5 +68,17 @@ final class HostileBodiesTest {
         }
         assertThat(http.get(configurations() + "/" + group).json().get("configuration").get("values")
                 .get("max_connections").asInt()).isEqualTo(100);
+    }
+
+    @Test
+    void aValueOverTheStoredWidthIs422() {
+        for (Http.Answer answer : createPutAndPatch("{\"sql_mode\": \"" + "A".repeat(4097) + "\"}")) {
+            assertError(answer, 422, "unprocessableEntity",
+                    "The value for the configuration parameter sql_mode must be at most 4096 characters long.");
+        }
+        Http.Answer widest = http.post(configurations(),
+                configuration("\"name\": \"wide\", \"values\": {\"sql_mode\": \"" + "A".repeat(4096) + "\"}"));
+        assertThat(widest.status()).as(widest.body()).isEqualTo(200);
+        assertThat(widest.json().get("configuration").get("values").get("sql_mode").asText()).hasSize(4096);
     }
 }
