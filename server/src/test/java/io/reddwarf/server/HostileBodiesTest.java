@@ -81,4 +81,20 @@ final class HostileBodiesTest {
         assertThat(widest.status()).as(widest.body()).isEqualTo(200);
         assertThat(widest.json().get("configuration").get("values").get("sql_mode").asText()).hasSize(4096);
     }
+
+    @Test
+    void characterSetsAndCollationsAreCheckedWhenAnInstanceIsCreated() {
+        String base = "\"name\": \"cs\", \"flavorRef\": \"1\", \"volume\": {\"size\": 1}, "
+                + "\"datastore\": {\"type\": \"mariadb\", \"version\": \"10.11\"}, \"databases\": ";
+        assertError(http.post(live.instances(), "{\"instance\": {" + base
+                        + "[{\"name\": \"db1\", \"character_set\": \"str\"}]}}"),
+                400, "badRequest", "Character set 'str' is not supported by the engine.");
+        assertError(http.post(live.instances(), "{\"instance\": {" + base
+                        + "[{\"name\": \"db1\", \"collate\": \"str_bin\"}]}}"),
+                400, "badRequest", "Collation 'str_bin' is not supported by the engine.");
+        assertError(http.post(live.instances(), "{\"instance\": {" + base
+                        + "[{\"name\": \"db1\", \"character_set\": \"latin1\", \"collate\": \"utf8mb4_bin\"}]}}"),
+                400, "badRequest", "Collation 'utf8mb4_bin' does not belong to character set 'latin1'.");
+        assertThat(http.get(live.instances()).json().get("instances")).isEmpty();
+    }
 }
