@@ -1,7 +1,9 @@
 package io.reddwarf.server;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,5 +98,72 @@ final class HostileBodiesTest {
                         + "[{\"name\": \"db1\", \"character_set\": \"latin1\", \"collate\": \"utf8mb4_bin\"}]}}"),
                 400, "badRequest", "Collation 'utf8mb4_bin' does not belong to character set 'latin1'.");
         assertThat(http.get(live.instances()).json().get("instances")).isEmpty();
+    }
+
+    static final String UNPAIRED = "The request body must not contain unpaired UTF-16 surrogates: "
+            + "text must be valid Unicode.";
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"instance\": {\"name\": \"\\ud800x\", \"flavorRef\": \"1\", \"volume\": {\"size\": 1}}}",
+        "{\"instance\": {\"name\": \"a\", \"flavorRef\": \"1\", \"volume\": {\"size\": 1}, "
+                + "\"users\": [{\"name\": \"bob\", \"password\": \"pw\\udc00\"}]}}",
+        "{\"instance\": {\"name\": \"a\\ude00\\ud83d\", \"flavorRef\": \"1\", \"volume\": {\"size\": 1}}}",
+        "{\"instance\": {\"name\": \"a\", \"flavorRef\": \"1\", \"volume\": {\"size\": 1}, \"nics\": [[\"\\udbff\"]]}}"
+    })
+    void anUnpairedSurrogateAnywhereIs400(String body) {
+        assertError(http.post(live.instances(), body), 400, "badRequest", UNPAIRED);
+        assertThat(http.get(live.instances()).json().get("instances")).isEmpty();
+    }
+
+    @Test
+    void anUnpairedSurrogateInAFieldNameIs400() {
+        Http.Answer answer = http.post(live.instances(),
+                "{\"instance\": {\"\\ud800\": 1, \"name\": \"a\", \"flavorRef\": \"1\", \"volume\": {\"size\": 1}}}");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+        assertThat(answer.json().get("badRequest").get("message").asText())
+                .isIn(UNPAIRED, "The request body is not valid JSON.");
+    }
+
+    @Test
+    void anUnpairedSurrogateIs400OnEveryRoute() {
+        assertError(http.post(configurations(), configuration("\"name\": \"g\\ud800\", \"values\": {}")), 400,
+                "badRequest", UNPAIRED);
+        assertError(http.method("PATCH", configurations() + "/" + group,
+                "{\"configuration\": {\"values\": {\"sql_mode\": \"\\udfff\"}}}"), 400, "badRequest", UNPAIRED);
+    }
+
+    @Test
+    void aSurrogatePairIsText() {
+        Http.Answer created = http.post(configurations(),
+                configuration("\"name\": \"g\\ud83d\\ude00\", \"values\": {\"max_connections\": 100}"));
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        assertThat(created.json().get("configuration").get("name").asText()).isEqualTo("g\ud83d\ude00");
+    }
+
+    @Test
+    void aSurrogateEncodedInUtf8BytesIsRefused() {
+        byte[] head = ("POST " + configurations() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Auth-Token: "
+                + live.server.credentials().demoToken() + "\r\nContent-Type: application/json\r\n").getBytes(UTF_8);
+        byte[] json = configuration("\"name\": \"g@\", \"values\": {}").getBytes(UTF_8);
+        int at = new String(json, UTF_8).indexOf('@');
+        byte[] body = new byte[json.length + 2];
+        System.arraycopy(json, 0, body, 0, at);
+        body[at] = (byte) 0xED;
+        body[at + 1] = (byte) 0xA0;
+        body[at + 2] = (byte) 0x80;
+        System.arraycopy(json, at + 1, body, at + 3, json.length - at - 1);
+        byte[] length = ("Content-Length: " + body.length + "\r\n\r\n").getBytes(UTF_8);
+        RawHttp.Answer answer = RawHttp.exchange(live.server.port(), concat(head, length), body);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+        JsonNode error = answer.json().get("badRequest");
+        assertThat(error.get("message").asText()).isIn(UNPAIRED, "The request body is not valid JSON.");
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = new byte[a.length + b.length];
+        System.arraycopy(a, 0, both, 0, a.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 }
