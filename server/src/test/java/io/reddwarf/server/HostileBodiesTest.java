@@ -166,4 +166,32 @@ final class HostileBodiesTest {
         System.arraycopy(b, 0, both, a.length, b.length);
         return both;
     }
+
+    @Test
+    void aBodyWithoutAContentTypeIs415() {
+        String create = "{\"instance\": {\"name\": \"a\", \"flavorRef\": \"1\", \"volume\": {\"size\": 1}}}";
+        String message = "The request body must be JSON (Content-Type: application/json).";
+        assertError(http.post(live.instances(), create, null), 415, "badMediaType", message);
+        assertError(http.post(configurations(), configuration("\"name\": \"n\", \"values\": {}"), null), 415,
+                "badMediaType", message);
+        assertError(http.post(live.instances(), create, "application/x-www-form-urlencoded"), 415, "badMediaType",
+                message);
+        // The root route takes an optional body and declares no media type of its own.
+        assertError(http.post(live.instances() + "/nope/root", "{}", "text/plain"), 415, "badMediaType", message);
+        RawHttp.Answer chunked = RawHttp.exchange(live.server.port(), ("POST " + live.instances() + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\nX-Auth-Token: " + live.server.credentials().demoToken() + "\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n").getBytes(UTF_8));
+        assertThat(chunked.status()).isEqualTo(415);
+        assertThat(chunked.json().get("badMediaType").get("message").asText()).isEqualTo(message);
+        assertThat(http.get(live.instances()).json().get("instances")).isEmpty();
+    }
+
+    @Test
+    void jsonWithACharsetOrNoBodyAtAllNeedsNoMore() {
+        Http.Answer created = http.post(configurations(),
+                configuration("\"name\": \"utf\", \"values\": {\"max_connections\": 100}"),
+                "application/json; charset=UTF-8");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        assertError(http.post(live.instances(), "", null), 400, "badRequest", "The request body is empty.");
+    }
 }
