@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every client error has Trove's JSON shape with a fixed message; nothing else ever reaches a body.
  * Runs against a whole Reddwarf (real core, MariaDB driver, HTTP server). Two instances are built
  * for the whole class: {@code ready} (the full Trove body, awaited ACTIVE where a test needs it) and
- * {@code second} (a numeric flavorRef and a digit-string size, sent without a Content-Type).
+ * {@code second} (a numeric flavorRef and a digit-string size).
  */
 final class ErrorShapesTest {
     static final Duration BUILD_TIMEOUT = Duration.ofSeconds(120);
@@ -54,7 +54,7 @@ final class ErrorShapesTest {
         deleteWhileBuilding = http.delete(instances() + "/" + ready);
 
         createdSecond = http.post(instances(),
-                body("\"name\": \"second\", \"flavorRef\": 2, \"volume\": {\"size\": \"3\"}"), null);
+                body("\"name\": \"second\", \"flavorRef\": 2, \"volume\": {\"size\": \"3\"}"));
         assertThat(createdSecond.status()).as(createdSecond.body()).isEqualTo(200);
         second = createdSecond.json().get("instance").get("id").asText();
     }
@@ -133,7 +133,7 @@ final class ErrorShapesTest {
     }
 
     @Test
-    void numericFlavorRefAndDigitStringSizeWithoutContentTypeReachTheCore() {
+    void numericFlavorRefAndDigitStringSizeReachTheCore() {
         assertThat(createdSecond.json().get("instance").get("name").asText()).isEqualTo("second");
         JsonNode shown = live.show(second);
         assertThat(shown.get("flavor").get("id").asText()).isEqualTo("2");

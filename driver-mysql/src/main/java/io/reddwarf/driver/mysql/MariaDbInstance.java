@@ -14,7 +14,6 @@ import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.Endpoint;
 import io.reddwarf.spi.HealthStatus;
 import io.reddwarf.spi.InstanceContext;
-import io.reddwarf.spi.InvalidRequestException;
 import io.reddwarf.spi.PrepareRequest;
 import io.reddwarf.spi.ProcessSupervisor.Daemon;
 import io.reddwarf.spi.RootAdmin;
@@ -39,14 +38,11 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -575,51 +571,10 @@ final class MariaDbInstance implements DatastoreInstance {
         return client().runAsAdmin(sql, secrets);
     }
 
-    /**
-     * Checks character sets and collations against the engine's own lists. Names are compared
-     * without regard to case; {@code utf8} means {@code utf8mb3}, as it does in the engine.
-     */
+    /** Checks character sets and collations against the engine's own lists. */
     private void checkCharacterSets(List<DatabaseSpec> databases) {
-        Map<String, String> collations = new HashMap<>();
-        Set<String> characterSets = new HashSet<>();
-        for (List<String> row : admin("SELECT CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLLATIONS"
-                + " WHERE CHARACTER_SET_NAME IS NOT NULL;\n", List.of())) {
-            characterSets.add(row.get(0).toLowerCase(Locale.ROOT));
-            collations.put(row.get(1).toLowerCase(Locale.ROOT), row.get(0).toLowerCase(Locale.ROOT));
-        }
-        for (DatabaseSpec database : databases) {
-            Optional<String> characterSet = database.characterSet().map(cs -> listedName(cs, characterSets::contains));
-            if (characterSet.isPresent() && !characterSets.contains(characterSet.get())) {
-                throw new InvalidRequestException("Character set '" + database.characterSet().get()
-                        + "' is not supported by the engine.");
-            }
-            if (database.collation().isPresent()) {
-                String owner = collations.get(listedName(database.collation().get(), collations::containsKey));
-                if (owner == null) {
-                    throw new InvalidRequestException("Collation '" + database.collation().get()
-                            + "' is not supported by the engine.");
-                }
-                if (characterSet.isPresent() && !owner.equals(characterSet.get())) {
-                    throw new InvalidRequestException("Collation '" + database.collation().get()
-                            + "' does not belong to character set '" + database.characterSet().get() + "'.");
-                }
-            }
-        }
-    }
-
-    /**
-     * The lower-case name as the engine lists it: engines that list {@code utf8mb3} instead of
-     * {@code utf8} still accept {@code utf8} and {@code utf8_*} as aliases.
-     */
-    private static String listedName(String name, java.util.function.Predicate<String> listed) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (listed.test(lower)) {
-            return lower;
-        }
-        if (lower.equals("utf8")) {
-            return "utf8mb3";
-        }
-        return lower.startsWith("utf8_") ? "utf8mb3_" + lower.substring(5) : lower;
+        CharacterSets.of(admin("SELECT CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLLATIONS"
+                + " WHERE CHARACTER_SET_NAME IS NOT NULL;\n", List.of())).check(databases);
     }
 
     private MySqlClient client() {

@@ -32,6 +32,7 @@ abstract class MySqlFamilyDatastore implements Datastore {
     private final Binaries binaries;
     private final Object versionsLock = new Object();
     private List<DatastoreVersion> versions;
+    private Optional<CharacterSets> characterSets;
 
     MySqlFamilyDatastore(Engine engine, Binaries binaries) {
         this.engine = requireNonNull(engine, "engine is null");
@@ -59,11 +60,29 @@ abstract class MySqlFamilyDatastore implements Datastore {
         return CAPABILITIES;
     }
 
-    /** Applies the rules of {@link MySqlIdentifiers} and the engine's user name limit. */
+    /**
+     * Applies the rules of {@link MySqlIdentifiers}, the engine's user name limit and, where the
+     * driver ships the installed version's list, its character sets and collations.
+     */
     @Override
     public void validate(PrepareRequest request) {
         MySqlIdentifiers.validate(requireNonNull(request, "request is null"));
         request.users().forEach(user -> MySqlIdentifiers.validateUserNameLength(user.name(), engine.maxUserNameLength()));
+        if (request.databases().stream().anyMatch(d -> d.characterSet().isPresent() || d.collation().isPresent())) {
+            shippedCharacterSets().ifPresent(known -> known.check(request.databases()));
+        }
+    }
+
+    /** The character sets of the installed version as shipped with the driver, read once. */
+    private Optional<CharacterSets> shippedCharacterSets() {
+        List<DatastoreVersion> installed = versions();
+        synchronized (versionsLock) {
+            if (characterSets == null) {
+                characterSets = installed.stream().findFirst()
+                        .flatMap(version -> CharacterSets.shipped(engine.type(), version.name()));
+            }
+            return characterSets;
+        }
     }
 
     @Override

@@ -192,6 +192,14 @@ final class MariaDbInstanceTest {
     }
 
     @Test
+    void theCharacterSetsShippedWithTheDriverAreTheEngines() {
+        CharacterSets engine = CharacterSets.of(((MariaDbInstance) instance).adminSql(
+                "SELECT CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLLATIONS"
+                        + " WHERE CHARACTER_SET_NAME IS NOT NULL;\n"));
+        assertThat(CharacterSets.shipped("mariadb", context.version().name())).contains(engine);
+    }
+
+    @Test
     void usersAreRenamedRegrantedAndRekeyed() {
         instance.databases().create(List.of(DatabaseSpec.named("ops")));
         instance.users().create(List.of(new UserSpec("carol", "%", new Secret("Carol-1"), List.of())));

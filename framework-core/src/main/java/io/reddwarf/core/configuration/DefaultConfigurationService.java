@@ -59,6 +59,8 @@ public final class DefaultConfigurationService implements ConfigurationService, 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_NAME_LENGTH = 255;
     static final int MAX_DESCRIPTION_LENGTH = 1024;
+    /** The longest value a group may hold: the width of {@code configuration_values.param_value}. */
+    static final int MAX_VALUE_LENGTH = 4096;
 
     private final ConfigurationRepository repository;
     private final InstanceRepository instances;
@@ -524,6 +526,12 @@ public final class DefaultConfigurationService implements ConfigurationService, 
     }
 
     private void validateValues(VersionInfo version, Map<String, String> values) {
+        for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet()) {
+            if (e.getValue().codePointCount(0, e.getValue().length()) > MAX_VALUE_LENGTH) {
+                throw ReddwarfException.unprocessable("The value for the configuration parameter " + e.getKey()
+                        + " must be at most " + MAX_VALUE_LENGTH + " characters long.");
+            }
+        }
         Optional<ConfigRenderer> renderer = renderers.forType(version.datastoreName());
         DatastoreVersion spi = spiVersion(version);
         if (renderer.isEmpty() || renderer.get().rules(spi).isEmpty()) {

@@ -103,6 +103,11 @@ final class ConfigurationParser {
             } else if (v.isIntegralNumber()) {
                 text = v.bigIntegerValue().toString();
             } else if (v.isNumber()) {
+                // A literal beyond a double's range (1e400) is parsed as an infinity.
+                if (!Double.isFinite(v.doubleValue())) {
+                    throw ReddwarfException.unprocessable("The value provided for the configuration parameter "
+                            + e.getKey() + " is outside the range of numbers the API accepts.");
+                }
                 text = v.decimalValue().toPlainString();
             } else if (v.isBoolean()) {
                 text = Boolean.toString(v.booleanValue());
