@@ -68,6 +68,7 @@ public final class Reddwarf implements AutoCloseable {
     private final ConfigurationService configurations;
     private final AccountService accounts;
     private final QuotaService quotas;
+    private final String certificateAuthority;
 
     private Reddwarf(CoreConfig config, Database database, DriverRegistry drivers) {
         this.config = config;
@@ -76,6 +77,7 @@ public final class Reddwarf implements AutoCloseable {
         this.datastores = new RegistryDatastoreCatalog(drivers);
         this.flavors = new FlavorCatalog(config.flavors());
         LocalProvider provider = new LocalProvider(config.home(), config.instanceAddress(), config.ports());
+        this.certificateAuthority = provider.authority().certificatePem();
         SecretBox secrets = SecretBox.open(config.home().resolve("state").resolve("master.key"));
         InstanceRepository repository = new InstanceRepository(database.dsl());
         BackupRepository backupRepository = new BackupRepository(database.dsl());
@@ -178,6 +180,11 @@ public final class Reddwarf implements AutoCloseable {
 
     public QuotaService quotas() {
         return quotas;
+    }
+
+    /** The certificate (PEM) of the authority that signs every instance's TLS certificate. */
+    public String certificateAuthority() {
+        return certificateAuthority;
     }
 
     public AccountService accounts() {

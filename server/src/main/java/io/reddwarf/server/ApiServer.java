@@ -20,6 +20,7 @@ import io.reddwarf.server.api.DatastoresResource;
 import io.reddwarf.server.api.FlavorsResource;
 import io.reddwarf.server.api.BackupStrategiesResource;
 import io.reddwarf.server.api.BackupsResource;
+import io.reddwarf.server.api.CertificateAuthorityResource;
 import io.reddwarf.server.api.InstanceBackupsResource;
 import io.reddwarf.server.api.InstancesResource;
 import io.reddwarf.server.api.LimitsResource;
@@ -145,6 +146,7 @@ public final class ApiServer implements AutoCloseable {
                 .register(MgmtResource.class)
                 .register(QuotasResource.class)
                 .register(LimitsResource.class)
+                .register(CertificateAuthorityResource.class)
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(ObjectMapperResolver.class)
                 .register(ApiExceptionMapper.class)
@@ -163,6 +165,8 @@ public final class ApiServer implements AutoCloseable {
                         bind(core.accounts()).to(AccountService.class);
                         bind(core.quotas()).to(QuotaService.class);
                         bind(rateLimiter).to(RateLimiter.class);
+                        bind(new CertificateAuthorityResource.Authority(core.certificateAuthority()))
+                                .to(CertificateAuthorityResource.Authority.class);
                     }
                 })
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)

@@ -15,8 +15,9 @@ import io.reddwarf.core.quota.QuotaService;
 /** The core services the API's resources call; the HTTP layer needs nothing else from the core. */
 public record CoreServices(InstanceService instances, DatastoreCatalog datastores, FlavorCatalog flavors,
         ConfigurationService configurations, AccountService accounts, QuotaService quotas,
-        BackupService backups, BackupStrategyService backupStrategies) {
+        BackupService backups, BackupStrategyService backupStrategies, String certificateAuthority) {
     public CoreServices {
+        requireNonNull(certificateAuthority, "certificateAuthority is null");
         requireNonNull(quotas, "quotas is null");
         requireNonNull(accounts, "accounts is null");
         requireNonNull(instances, "instances is null");
@@ -29,6 +30,6 @@ public record CoreServices(InstanceService instances, DatastoreCatalog datastore
 
     public static CoreServices of(Reddwarf core) {
         return new CoreServices(core.instances(), core.datastores(), core.flavors(), core.configurations(),
-                core.accounts(), core.quotas(), core.backups(), core.backupStrategies());
+                core.accounts(), core.quotas(), core.backups(), core.backupStrategies(), core.certificateAuthority());
     }
 }

@@ -95,8 +95,9 @@ final class HomePermissionsTest {
         Map<String, String> expected = new TreeMap<>();
         for (String path : modes(home).keySet()) {
             boolean directory = Files.isDirectory(home.resolve(path), LinkOption.NOFOLLOW_LINKS);
+            // ca.pem: the certificate authority's certificate, public so that any local client can verify instances
             expected.put(path, path.isEmpty() || path.equals("instances") ? "rwx--x--x"
-                    : directory ? "rwx------" : "rw-------");
+                    : path.equals("ca.pem") ? "rw-r--r--" : directory ? "rwx------" : "rw-------");
         }
         return expected;
     }

@@ -3,6 +3,7 @@ package io.reddwarf.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,15 +119,38 @@ final class InstanceLifecycleTest {
     }
 
     @Test
-    void failedBuildIsErrorWithAFaultAndCanBeDeleted() {
-        String id = live.http.post(live.instances(), """
-                {"instance": {"name": "doomed", "flavorRef": "1", "volume": {"size": 1},
-                  "databases": [{"name": "shop", "character_set": "nosuchcharset"}],
-                  "users": [{"name": "carol", "password": "Never-Sh0wn", "databases": [{"name": "shop"}]}]}}
+    void failedBuildIsErrorWithAFaultAndCanBeDeleted() throws Exception {
+        // an unknown character set is refused at request time now; a broken data directory template
+        // (an empty one) makes the build itself fail, since the engine cannot start from it
+        Path templates = live.home.resolve("templates");
+        String warm = live.http.post(live.instances(), """
+                {"instance": {"name": "warm", "flavorRef": "1", "volume": {"size": 1}}}
                 """).json().get("instance").get("id").asText();
-        JsonNode failed = live.awaitStatus(id, "ERROR", Duration.ofSeconds(120));
+        int warmPort = live.awaitStatus(warm, "ACTIVE", Duration.ofSeconds(120)).get("port").asInt();
+        assertThat(live.http.delete(live.instances() + "/" + warm).status()).isEqualTo(202);
+        live.awaitGone(warm, warmPort);
+        Path template;
+        try (var found = java.nio.file.Files.find(templates, 2, (p, a) -> p.getFileName().toString().endsWith("-datadir"))) {
+            template = found.findFirst().orElseThrow();
+        }
+        Path aside = template.resolveSibling("aside");
+        java.nio.file.Files.move(template, aside);
+        java.nio.file.Files.createDirectory(template);
+        JsonNode failed;
+        String id;
+        try {
+            id = live.http.post(live.instances(), """
+                    {"instance": {"name": "doomed", "flavorRef": "1", "volume": {"size": 1},
+                      "databases": [{"name": "shop"}],
+                      "users": [{"name": "carol", "password": "Never-Sh0wn", "databases": [{"name": "shop"}]}]}}
+                    """).json().get("instance").get("id").asText();
+            failed = live.awaitStatus(id, "ERROR", Duration.ofSeconds(120));
+        } finally {
+            java.nio.file.Files.delete(template);
+            java.nio.file.Files.move(aside, template);
+        }
         String fault = failed.get("fault").get("message").asText();
-        assertThat(fault).startsWith("Build failed: ").contains("nosuchcharset").doesNotContain("Never-Sh0wn");
+        assertThat(fault).startsWith("Build failed: ").contains("exited while starting").doesNotContain("Never-Sh0wn");
         int port = failed.get("port").asInt();
 
         assertThat(live.http.delete(live.instances() + "/" + id).status()).isEqualTo(202);

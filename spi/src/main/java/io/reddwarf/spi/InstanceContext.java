@@ -1,6 +1,7 @@
 package io.reddwarf.spi;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Everything a driver knows about the place an instance runs in. In local mode the control plane
@@ -52,4 +53,13 @@ public interface InstanceContext {
 
     /** Stores the instance's secrets in files only the control plane's user can read. */
     SecretStore secrets();
+
+    /**
+     * The certificate and key the engine serves TLS with, when the provider issues them (the local
+     * provider does for every instance); a driver names these files in its engine's configuration
+     * and in {@link ProcessSupervisor.Daemon#reads()}. Empty: the engine serves no TLS.
+     */
+    default Optional<TlsFiles> tls() {
+        return Optional.empty();
+    }
 }

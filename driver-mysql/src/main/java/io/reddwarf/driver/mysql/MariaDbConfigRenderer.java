@@ -233,7 +233,13 @@ public final class MariaDbConfigRenderer implements ConfigRenderer {
                 // Containment: file import and export only in an empty directory of the control plane's,
                 // no plugin to load, no client files, no symbolic links to other places.
                 .append("secure_file_priv=").append(MariaDbInstance.filesDirOf(context)).append('\n')
-                .append("plugin_dir=").append(MariaDbInstance.pluginDirOf(context)).append('\n')
+                .append("plugin_dir=").append(MariaDbInstance.pluginDirOf(context)).append('\n');
+        // TLS from the first start when the provider issued a certificate; clients verify it with the deployment's CA
+        context.tls().ifPresent(tls -> cnf
+                .append("ssl_cert=").append(tls.certificate()).append('\n')
+                .append("ssl_key=").append(tls.privateKey()).append('\n')
+                .append("ssl_ca=").append(tls.authority()).append('\n'));
+        cnf
                 .append("skip-name-resolve\n")
                 // Probes open and drop connections; they must never get the probing host blocked.
                 .append("max_connect_errors=1000000000\n")

@@ -76,6 +76,9 @@ final class MariaDbInstance implements DatastoreInstance {
     static final List<String> TEMPLATE_SETTINGS = List.of("--innodb-log-file-size=8M");
     private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** What MySQL's initialisation leaves in a data directory that must not be shared between instances. */
+    private static final List<String> TEMPLATE_KEYS = List.of("ca.pem", "ca-key.pem", "server-cert.pem",
+            "server-key.pem", "client-cert.pem", "client-key.pem", "private_key.pem", "public_key.pem");
     /** The engine refused the control plane's login or one of its privileges (access denied, account locked). */
     private static final java.util.regex.Pattern ACCESS_ERROR =
             java.util.regex.Pattern.compile("ERROR (1044|1045|1142|1143|1227|1370|1698|3118|4151)\\b");
@@ -143,8 +146,12 @@ final class MariaDbInstance implements DatastoreInstance {
         started = System.nanoTime();
         deleteContents(context.dataDir());
         copyTree(template, context.dataDir());
-        // MySQL derives the server's UUID from it; each instance must get its own.
+        // MySQL derives the server's UUID from it, and generates keys and certificates at
+        // initialisation: each instance must get its own, not the template's.
         deleteTree(context.dataDir().resolve("auto.cnf"));
+        for (String shared : TEMPLATE_KEYS) {
+            deleteTree(context.dataDir().resolve(shared));
+        }
         long copyMillis = millisSince(started);
 
         Secret adminPassword = context.secrets().getOrGenerate(ADMIN_SECRET);
@@ -267,6 +274,7 @@ final class MariaDbInstance implements DatastoreInstance {
                 "--defaults-file=" + serverConfig()));
         argv.addAll(extraOptions);
         List<Path> reads = new ArrayList<>(List.of(serverConfig()));
+        context.tls().ifPresent(tls -> reads.addAll(List.of(tls.certificate(), tls.privateKey(), tls.authority())));
         reads.addAll(extraReads);
         long pid = context.processes().spawn(new Daemon(DAEMON, argv, Map.of(), context.dataDir(), reads));
         awaitReady(pid);

@@ -8,11 +8,13 @@ import io.reddwarf.spi.Flavor;
 import io.reddwarf.spi.InstanceContext;
 import io.reddwarf.spi.ProcessSupervisor;
 import io.reddwarf.spi.SecretStore;
+import io.reddwarf.spi.TlsFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@link InstanceContext} of an instance run by the local provider: everything lives below
@@ -112,6 +114,13 @@ public record LocalInstanceContext(
         Path home = requireNonNull(homeDir, "homeDir is null").toAbsolutePath().normalize();
         return new LocalInstanceContext(instanceId, version, flavor, home, templateDir, bindAddress, port,
                 supervisor(home, port), new FileSecretStore(home.resolve("conf")));
+    }
+
+    /** The files {@link CertificateAuthority#issue} wrote into the configuration directory, once it has. */
+    @Override
+    public Optional<TlsFiles> tls() {
+        TlsFiles files = CertificateAuthority.filesIn(confDir());
+        return Files.exists(files.certificate()) && Files.exists(files.privateKey()) ? Optional.of(files) : Optional.empty();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.reddwarf.core.provider;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reddwarf.core.local.CertificateAuthority;
 import io.reddwarf.core.local.EngineSandbox;
 import io.reddwarf.core.local.LocalInstanceContext;
 import io.reddwarf.core.local.LocalProcessSupervisor;
@@ -36,6 +37,11 @@ public final class LocalProvider {
     private static final Logger LOG = LoggerFactory.getLogger(LocalProvider.class);
     private static final Pattern INSTANCE_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
+    /** The authority's certificate in the home: what clients verify instances with. */
+    public static final String CA_FILE = "ca.pem";
+
+    private final CertificateAuthority authority;
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> issuing = new java.util.concurrent.ConcurrentHashMap<>();
     private final Path instancesDir;
     private final Path templatesDir;
     private final String address;
@@ -66,6 +72,7 @@ public final class LocalProvider {
             LOG.info("Engines run sandboxed, each under a user of its own (uid {} + port)", EngineSandbox.ID_BASE);
         }, () -> LOG.warn("The control plane does not run as root, so engines run as its own user without a sandbox;"
                 + " docs/security.md says what still protects tenants"));
+        this.authority = CertificateAuthority.loadOrCreate(home.resolve("state"), home.resolve(CA_FILE));
         this.instancesDir = home.resolve("instances");
         this.templatesDir = home.resolve("templates");
         this.address = requireNonNull(address, "address is null");
@@ -93,13 +100,29 @@ public final class LocalProvider {
         return instancesDir.resolve(instanceId);
     }
 
-    /** The instance's context; creates its directories only when the instance has none yet. */
+    /**
+     * The instance's context; creates its directories only when the instance has none yet, and
+     * issues its TLS certificate when it has none (a new instance, or one from before TLS).
+     */
     public InstanceContext context(String instanceId, String type, DatastoreVersion version, Flavor flavor, int port) {
         Path home = homeOf(instanceId);
         Path template = templatesDir.resolve(type + "-" + version.name());
-        return Files.isDirectory(home)
+        LocalInstanceContext context = Files.isDirectory(home)
                 ? LocalInstanceContext.open(instanceId, version, flavor, home, template, address, port)
                 : LocalInstanceContext.create(instanceId, version, flavor, home, template, address, port);
+        if (context.tls().isEmpty() && Files.isDirectory(context.confDir())) {
+            synchronized (issuing.computeIfAbsent(instanceId, k -> new Object())) {
+                if (context.tls().isEmpty()) {
+                    authority.issue(context.confDir(), instanceId, address);
+                }
+            }
+        }
+        return context;
+    }
+
+    /** The deployment's certificate authority, which signs every instance's certificate. */
+    public CertificateAuthority authority() {
+        return authority;
     }
 
     /** Whether nothing listens on {@code port} of the instance address right now. */
@@ -132,6 +155,7 @@ public final class LocalProvider {
     /** Kills every process that runs from the instance's directory, then removes the directory. */
     public void remove(String instanceId) {
         Path home = homeOf(instanceId);
+        issuing.remove(instanceId);
         killProcessesIn(home);
         deleteTree(home);
     }
