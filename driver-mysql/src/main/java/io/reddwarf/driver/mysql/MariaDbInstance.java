@@ -688,7 +688,15 @@ final class MariaDbInstance implements DatastoreInstance {
             List<String> shown = errors.isEmpty() ? lines : errors;
             return String.join("\n", shown.subList(Math.max(0, shown.size() - 5), shown.size()));
         } catch (IOException e) {
-            return "(no error log at " + log + ")";
+            // an engine that could not even open its error log wrote why to its standard output
+            Path output = context.logDir().resolve(DAEMON + ".out");
+            try {
+                List<String> lines = Files.readAllLines(output, UTF_8);
+                return "(no error log at " + log + "; its output ends with:)\n"
+                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+            } catch (IOException none) {
+                return "(no error log at " + log + ", no output at " + output + ")";
+            }
         }
     }
 
