@@ -46,6 +46,8 @@ def floor_run(template, reference_cnf, scratch, port):
     for d in ("data", "conf", "log", "run", "files", "plugins"):
         os.makedirs(os.path.join(home, d))
     cnf = reference_cnf["text"].replace(reference_cnf["home"], home)
+    # the floor serves no TLS: issuing and loading a certificate is counted against Reddwarf
+    cnf = "".join(line for line in cnf.splitlines(True) if not line.startswith("ssl_"))
     cnf = cnf.replace("port = %d" % reference_cnf["port"], "port = %d" % port)
     cnf = cnf.replace("port=%d" % reference_cnf["port"], "port=%d" % port)
     with open(os.path.join(home, "conf", "my.cnf"), "w") as f:
