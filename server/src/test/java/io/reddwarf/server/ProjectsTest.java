@@ -1,0 +1,81 @@
+package io.reddwarf.server;
+
+import static io.reddwarf.server.ErrorShapesTest.assertError;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reddwarf.server.auth.LocalProject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Projects created with {@code project create} while a whole Reddwarf runs: their tokens work at
+ * once, through the clouds.yaml the command wrote, without a restart.
+ */
+final class ProjectsTest {
+    static LiveServer live;
+
+    @BeforeAll
+    static void start() {
+        live = new LiveServer("proj", 36820, 36829);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (live != null) {
+            live.close();
+        }
+    }
+
+    /** Runs {@code project create name --home <the live server's home>}; returns the printed id. */
+    static String createProject(Path home, String name) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = ProjectCommand.run(new String[] {"create", name, "--home", home.toString()}, Map.of(),
+                new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
+        assertThat(status).as(err.toString(UTF_8)).isZero();
+        return out.toString(UTF_8).strip();
+    }
+
+    /** The token of {@code cloud} in the home's clouds.yaml. */
+    static String tokenOfCloud(Path home, String cloud) throws IOException {
+        Matcher m = Pattern.compile("(?m)^  " + Pattern.quote(cloud) + ":\n    auth_type: admin_token\n    auth:\n"
+                + "      token: '([0-9a-f]{64})'\n").matcher(Files.readString(home.resolve("clouds.yaml")));
+        assertThat(m.find()).as("cloud %s in clouds.yaml", cloud).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void aProjectCreatedWhileTheServerRunsCanBeUsedAtOnce() throws IOException {
+        String id = createProject(live.home, "team-b");
+        String token = tokenOfCloud(live.home, "reddwarf-team-b");
+        Http teamB = live.http.withToken(token);
+
+        Http.Answer instances = teamB.get("/v1.0/" + id + "/instances");
+        assertThat(instances.status()).as(instances.body()).isEqualTo(200);
+        assertThat(instances.json().toString()).isEqualTo("{\"instances\":[]}");
+        assertError(teamB.get(live.instances()), 403, "forbidden", AuthTest.FORBIDDEN);
+        assertError(live.http.get("/v1.0/" + id + "/instances"), 403, "forbidden", AuthTest.FORBIDDEN);
+        assertThat(live.server.credentials().project("team-b").map(LocalProject::id)).contains(id);
+        assertThat(Files.readString(live.home.resolve("clouds.yaml")))
+                .contains("      endpoint: '" + live.server.baseUri() + "v1.0/" + id + "'\n");
+    }
+
+    @Test
+    void theOpenStackCliUsesTheNewCloud() {
+        String id = createProject(live.home, "cli-team");
+        OpenStackCli cli = new OpenStackCli(live);
+
+        assertThat(cli.as("reddwarf-cli-team", "database", "instance", "list")).isBlank();
+        assertThat(cli.as("reddwarf-cli-team", "database", "quota", "show", id)).contains("instances");
+    }
+}
