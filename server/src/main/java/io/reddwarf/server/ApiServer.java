@@ -163,6 +163,7 @@ public final class ApiServer implements AutoCloseable {
                         bind(core.accounts()).to(AccountService.class);
                         bind(core.quotas()).to(QuotaService.class);
                         bind(rateLimiter).to(RateLimiter.class);
+                        bind(authenticator).to(TokenAuthenticator.class);
                     }
                 })
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)

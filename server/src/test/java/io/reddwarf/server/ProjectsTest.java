@@ -4,6 +4,7 @@ import static io.reddwarf.server.ErrorShapesTest.assertError;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reddwarf.server.auth.LocalCredentials;
 import io.reddwarf.server.auth.LocalProject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * once, through the clouds.yaml the command wrote, without a restart.
  */
 final class ProjectsTest {
+    static final String ADMIN_ONLY = "This operation is reserved for administrators.";
     static LiveServer live;
 
     @BeforeAll
@@ -77,5 +79,32 @@ final class ProjectsTest {
 
         assertThat(cli.as("reddwarf-cli-team", "database", "instance", "list")).isBlank();
         assertThat(cli.as("reddwarf-cli-team", "database", "quota", "show", id)).contains("instances");
+    }
+
+    @Test
+    void quotasOfAProjectThatDoesNotExistAre404() throws IOException {
+        Http admin = live.http.withToken(live.server.credentials().adminToken());
+        String mgmt = "/v1.0/" + live.server.credentials().adminProject() + "/mgmt/quotas/";
+        String unknown = "0123456789abcdef0123456789abcdef";
+
+        assertError(admin.get(mgmt + unknown), 404, "itemNotFound", "Project " + unknown + " cannot be found.");
+        assertError(admin.method("PUT", mgmt + unknown, "{\"quotas\": {\"instances\": 5}}"), 404, "itemNotFound",
+                "Project " + unknown + " cannot be found.");
+        // A member asking about another project learns nothing about whether it exists.
+        assertError(live.http.get("/v1.0/" + live.project + "/mgmt/quotas/" + unknown), 403, "forbidden",
+                ADMIN_ONLY);
+
+        // A project created a moment ago, whose token has never been used, exists for the administrator.
+        String fresh = createProject(live.home, "fresh");
+        Http.Answer set = admin.method("PUT", mgmt + fresh, "{\"quotas\": {\"instances\": 3}}");
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+        assertThat(set.json().get("quotas").get("instances").asInt()).isEqualTo(3);
+        Http.Answer shown = admin.get(mgmt + fresh);
+        assertThat(shown.status()).as(shown.body()).isEqualTo(200);
+        assertThat(shown.json().get("quotas").get(0).get("limit").asInt()).isEqualTo(3);
+        Http.Answer own = live.http.withToken(tokenOfCloud(live.home, "reddwarf-fresh"))
+                .get("/v1.0/" + fresh + "/mgmt/quotas/" + fresh);
+        assertThat(own.status()).as(own.body()).isEqualTo(200);
+        assertThat(LocalCredentials.loadOrCreate(live.home).project("fresh").map(LocalProject::id)).contains(fresh);
     }
 }
