@@ -9,6 +9,7 @@ import io.reddwarf.server.auth.LocalProject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -49,9 +50,15 @@ final class ProjectsTest {
     }
 
     /** The token of {@code cloud} in the home's clouds.yaml. */
-    static String tokenOfCloud(Path home, String cloud) throws IOException {
+    static String tokenOfCloud(Path home, String cloud) {
+        String yaml;
+        try {
+            yaml = Files.readString(home.resolve("clouds.yaml"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Matcher m = Pattern.compile("(?m)^  " + Pattern.quote(cloud) + ":\n    auth_type: admin_token\n    auth:\n"
-                + "      token: '([0-9a-f]{64})'\n").matcher(Files.readString(home.resolve("clouds.yaml")));
+                + "      token: '([0-9a-f]{64})'\n").matcher(yaml);
         assertThat(m.find()).as("cloud %s in clouds.yaml", cloud).isTrue();
         return m.group(1);
     }
@@ -106,5 +113,28 @@ final class ProjectsTest {
                 .get("/v1.0/" + fresh + "/mgmt/quotas/" + fresh);
         assertThat(own.status()).as(own.body()).isEqualTo(200);
         assertThat(LocalCredentials.loadOrCreate(live.home).project("fresh").map(LocalProject::id)).contains(fresh);
+    }
+
+    @Test
+    void backupStrategiesOfAProjectThatDoesNotExistAre404() throws IOException {
+        Http admin = live.http.withToken(live.server.credentials().adminToken());
+        String strategies = "/v1.0/" + live.server.credentials().adminProject() + "/backup_strategies";
+        String unknown = "fedcba9876543210fedcba9876543210";
+        String notFound = "Project " + unknown + " cannot be found.";
+
+        assertError(admin.post(strategies, "{\"backup_strategy\": {\"project_id\": \"" + unknown
+                + "\", \"swift_container\": \"nowhere\"}}"), 404, "itemNotFound", notFound);
+        assertError(admin.get(strategies + "?project_id=" + unknown), 404, "itemNotFound", notFound);
+        assertError(admin.delete(strategies + "?project_id=" + unknown), 404, "itemNotFound", notFound);
+        assertError(live.http.get("/v1.0/" + live.project + "/backup_strategies?project_id=" + unknown), 403,
+                "forbidden", ADMIN_ONLY);
+
+        String fresh = createProject(live.home, "with-box");
+        Http.Answer set = admin.post(strategies, "{\"backup_strategy\": {\"project_id\": \"" + fresh
+                + "\", \"swift_container\": \"box\"}}");
+        assertThat(set.status()).as(set.body()).isEqualTo(202);
+        assertThat(admin.get(strategies + "?project_id=" + fresh).json().get("backup_strategies")
+                .findValuesAsText("swift_container")).containsExactly("box");
+        assertThat(admin.delete(strategies + "?project_id=" + fresh).status()).isEqualTo(202);
     }
 }
