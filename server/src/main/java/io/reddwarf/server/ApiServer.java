@@ -167,6 +167,7 @@ public final class ApiServer implements AutoCloseable {
                         bind(rateLimiter).to(RateLimiter.class);
                         bind(new CertificateAuthorityResource.Authority(core.certificateAuthority()))
                                 .to(CertificateAuthorityResource.Authority.class);
+                        bind(authenticator).to(TokenAuthenticator.class);
                     }
                 })
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)

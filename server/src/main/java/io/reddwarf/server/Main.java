@@ -1,15 +1,24 @@
 package io.reddwarf.server;
 
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** {@code java -jar reddwarf-server.jar [--port 8779] [--home DIR] [--bind 127.0.0.1]}. */
+/**
+ * {@code java -jar reddwarf-server.jar [--port 8779] [--home DIR] [--bind 127.0.0.1]} runs the server;
+ * {@code java -jar reddwarf-server.jar project create NAME [--home DIR]} adds a project ({@link ProjectCommand}).
+ */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("project")) {
+            System.exit(ProjectCommand.run(Arrays.copyOfRange(args, 1, args.length), System.getenv(),
+                    System.out, System.err));
+            return;
+        }
         ServerOptions options;
         try {
             options = ServerOptions.parse(args, System.getenv());

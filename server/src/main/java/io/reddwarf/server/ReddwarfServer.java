@@ -8,6 +8,7 @@ import io.reddwarf.server.api.RateLimiter;
 import io.reddwarf.server.api.RequestBodyFilter;
 import io.reddwarf.core.Reddwarf;
 import io.reddwarf.server.auth.CloudsYaml;
+import io.reddwarf.server.auth.CredentialsFile;
 import io.reddwarf.server.auth.LocalCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,10 +23,10 @@ import java.nio.file.Path;
 public final class ReddwarfServer implements AutoCloseable {
     private final Reddwarf core;
     private final ApiServer api;
-    private final LocalCredentials credentials;
+    private final CredentialsFile credentials;
     private final Path cloudsYaml;
 
-    private ReddwarfServer(Reddwarf core, ApiServer api, LocalCredentials credentials, Path cloudsYaml) {
+    private ReddwarfServer(Reddwarf core, ApiServer api, CredentialsFile credentials, Path cloudsYaml) {
         this.core = core;
         this.api = api;
         this.credentials = credentials;
@@ -43,16 +44,17 @@ public final class ReddwarfServer implements AutoCloseable {
         requireNonNull(options, "options is null");
         requireNonNull(config, "config is null");
         createHome(options.home());
-        LocalCredentials credentials = LocalCredentials.loadOrCreate(options.home());
+        CredentialsFile credentials = CredentialsFile.open(options.home());
         // Created 0600, but one written by an older version or by hand may be more open;
         // clouds.yaml is written anew below.
         HomePermissions.ownerOnlyFile(options.home().resolve(LocalCredentials.FILE_NAME));
+        HomePermissions.ownerOnlyFile(options.home().resolve(LocalCredentials.LOCK_FILE_NAME));
         Reddwarf core = Reddwarf.start(config);
         try {
             ApiServer api = ApiServer.start(options.bind(), options.port(), CoreServices.of(core), credentials,
                     new RateLimiter(rateLimitPerMinute(options.home()), java.time.Clock.systemUTC()),
                     maxBodyBytes(options.home()));
-            Path clouds = CloudsYaml.write(options.home(), api.baseUri(), credentials);
+            Path clouds = CloudsYaml.write(options.home(), api.baseUri());
             return new ReddwarfServer(core, api, credentials, clouds);
         } catch (RuntimeException e) {
             core.close();
@@ -112,8 +114,9 @@ public final class ReddwarfServer implements AutoCloseable {
         return api.port();
     }
 
+    /** The credentials as the server last read them (it reads them again when a project is added). */
     public LocalCredentials credentials() {
-        return credentials;
+        return credentials.current();
     }
 
     public Path cloudsYaml() {

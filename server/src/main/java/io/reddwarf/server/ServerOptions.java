@@ -20,6 +20,8 @@ public record ServerOptions(int port, String bind, Path home) {
               --port PORT     port of the API (default 8779)
               --bind ADDRESS  address to listen on (default 127.0.0.1)
               --home DIR      state directory (default $REDDWARF_HOME, else ./.reddwarf)
+            Add a project (while the server runs or not):
+                   java -jar reddwarf-server.jar project create NAME [--home DIR]
             """;
 
     public ServerOptions {

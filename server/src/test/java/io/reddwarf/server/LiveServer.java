@@ -192,7 +192,8 @@ final class LiveServer implements AutoCloseable {
         }
     }
 
-    private static void deleteLeftovers(Http client, String projectId) {
+    /** Deletes the project's instances through {@code client} (best effort) and waits until they are gone. */
+    static void deleteLeftovers(Http client, String projectId) {
         String instances = "/v1.0/" + projectId + "/instances";
         Http.Answer list = client.get(instances);
         if (list.status() != 200) {

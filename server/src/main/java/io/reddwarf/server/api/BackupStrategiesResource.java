@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.reddwarf.core.ReddwarfException;
 import io.reddwarf.core.backup.BackupStrategyService;
 import io.reddwarf.core.backup.BackupStrategySetting;
+import io.reddwarf.server.auth.TokenAuthenticator;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -24,17 +25,19 @@ import java.util.Optional;
 /**
  * {@code /v1.0/{project_id}/backup_strategies}: where (container) and how (strategy) a project's
  * backups are taken, for the whole project or one instance. Only administrators may name another
- * project with {@code project_id}.
+ * project with {@code project_id}, and only one that exists (else 404).
  */
 @Path("/v1.0/{project_id}/backup_strategies")
 @Produces(MediaType.APPLICATION_JSON)
 public final class BackupStrategiesResource {
     static final String BACKEND = "filesystem";
     private final BackupStrategyService settings;
+    private final TokenAuthenticator projects;
 
     @Inject
-    public BackupStrategiesResource(BackupStrategyService settings) {
+    public BackupStrategiesResource(BackupStrategyService settings, TokenAuthenticator projects) {
         this.settings = settings;
+        this.projects = projects;
     }
 
     @GET
@@ -66,11 +69,12 @@ public final class BackupStrategiesResource {
         return Response.accepted().build();
     }
 
-    private static String target(String project, String requested, ContainerRequestContext request) {
+    private String target(String project, String requested, ContainerRequestContext request) {
         if (requested == null || requested.isEmpty() || requested.equals(project)) {
             return project;
         }
         MgmtResource.requireAdmin(request);
+        MgmtResource.requireProject(projects, requested);
         return requested;
     }
 

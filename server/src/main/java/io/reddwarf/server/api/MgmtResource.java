@@ -4,6 +4,7 @@ import io.reddwarf.core.ReddwarfException;
 import io.reddwarf.core.account.AccountService;
 import io.reddwarf.core.instance.InstanceService;
 import io.reddwarf.core.instance.ManagedInstance;
+import io.reddwarf.server.auth.TokenAuthenticator;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -76,6 +77,13 @@ public final class MgmtResource {
     static void requireAdmin(ContainerRequestContext request) {
         if (!RootResource.principal(request).isAdmin()) {
             throw ReddwarfException.forbidden(ADMIN_ONLY_MESSAGE);
+        }
+    }
+
+    /** For a route that names another project than the caller's: 404 unless that project exists. */
+    static void requireProject(TokenAuthenticator projects, String projectId) {
+        if (!projects.projectExists(projectId)) {
+            throw ReddwarfException.notFound("Project " + projectId + " cannot be found.");
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.reddwarf.core.ReddwarfException;
 import io.reddwarf.core.quota.QuotaResource;
 import io.reddwarf.core.quota.QuotaService;
+import io.reddwarf.server.auth.TokenAuthenticator;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -20,16 +21,18 @@ import java.util.Map;
 
 /**
  * {@code /v1.0/{project_id}/mgmt/quotas/{tenant}}: a project may read its own quotas; administrators
- * read and set any project's.
+ * read and set any existing project's (404 for a project that does not exist).
  */
 @Path("/v1.0/{project_id}/mgmt/quotas/{tenant}")
 @Produces(MediaType.APPLICATION_JSON)
 public final class QuotasResource {
     private final QuotaService quotas;
+    private final TokenAuthenticator projects;
 
     @Inject
-    public QuotasResource(QuotaService quotas) {
+    public QuotasResource(QuotaService quotas, TokenAuthenticator projects) {
         this.quotas = quotas;
+        this.projects = projects;
     }
 
     /** {@code {"quotas": [{"resource", "in_use", "reserved", "limit"}]}}. */
@@ -39,6 +42,7 @@ public final class QuotasResource {
         if (!caller.isAdmin() && !caller.projectId().equals(tenant)) {
             throw ReddwarfException.forbidden(MgmtResource.ADMIN_ONLY_MESSAGE);
         }
+        MgmtResource.requireProject(projects, tenant);
         return Map.of("quotas", quotas.show(tenant).stream().map(Views.QuotaJson::of).toList());
     }
 
@@ -48,6 +52,7 @@ public final class QuotasResource {
     public Map<String, Object> update(@PathParam("tenant") String tenant, byte[] body,
             @Context ContainerRequestContext request) {
         MgmtResource.requireAdmin(request);
+        MgmtResource.requireProject(projects, tenant);
         JsonNode given = Json.object(body).get("quotas");
         if (given == null || !given.isObject()) {
             throw ReddwarfException.badRequest("The request body must contain a 'quotas' object.");
