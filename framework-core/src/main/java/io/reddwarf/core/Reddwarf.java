@@ -14,6 +14,7 @@ import io.reddwarf.core.backup.DefaultBackupService;
 import io.reddwarf.core.account.AccountService;
 import io.reddwarf.core.account.AccessRepairingAccountService;
 import io.reddwarf.core.account.DefaultAccountService;
+import io.reddwarf.core.account.LockingAccountService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.catalog.RegistryDatastoreCatalog;
@@ -39,6 +40,7 @@ import io.reddwarf.core.quota.QuotaService;
 import io.reddwarf.core.registry.DriverRegistry;
 import io.reddwarf.core.workflow.HealthMonitor;
 import io.reddwarf.core.workflow.InstanceContexts;
+import io.reddwarf.core.workflow.InstanceLocks;
 import io.reddwarf.core.workflow.InstanceWorkflows;
 import java.util.List;
 import java.util.Optional;
@@ -85,14 +87,15 @@ public final class Reddwarf implements AutoCloseable {
         BackupStrategies strategies = BackupStrategies.load(Reddwarf.class.getClassLoader());
         BackupPipeline pipeline = new BackupPipeline(new FileSystemObjectStore(config.backupsDir()),
                 MasterKey.loadOrCreate(config.home().resolve("state").resolve("backup-master.key")));
+        InstanceLocks locks = new InstanceLocks();
         BackupWorkflows backupWorkflows = new BackupWorkflows(backupRepository, repository, contexts, strategies,
-                pipeline);
+                pipeline, locks);
         DefaultConfigurationService configurations = new DefaultConfigurationService(
                 new ConfigurationRepository(database.dsl()), repository, datastores, drivers, flavors,
                 ConfigRenderers.load(Reddwarf.class.getClassLoader()));
         this.configurations = configurations;
         this.workflows = new InstanceWorkflows(repository, drivers, flavors, provider, secrets, configurations,
-                contexts, java.util.Optional.of(backupWorkflows));
+                contexts, java.util.Optional.of(backupWorkflows), locks);
         configurations.bind(workflows);
         this.health = new HealthMonitor(repository, workflows, config.buildTimeout());
         this.quotas = new DefaultQuotaService(new QuotaRepository(database.dsl()), repository, backupRepository,
@@ -104,8 +107,9 @@ public final class Reddwarf implements AutoCloseable {
                 workflows, quotas, backupStrategies);
         this.instances = new DefaultInstanceService(config, repository, datastores, flavors, drivers, provider,
                 secrets, workflows, quotas, Optional.of(configurations), Optional.of(backups));
-        this.accounts = new AccessRepairingAccountService(new DefaultAccountService(repository,
-                new RootHistoryRepository(database.dsl()), drivers, workflows), repository, workflows);
+        this.accounts = new LockingAccountService(new AccessRepairingAccountService(new DefaultAccountService(
+                repository, new RootHistoryRepository(database.dsl()), drivers, workflows), repository, workflows),
+                repository, locks);
         reconcile(repository, provider);
     }
 

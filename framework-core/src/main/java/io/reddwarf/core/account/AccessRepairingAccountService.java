@@ -8,6 +8,7 @@ import io.reddwarf.core.workflow.InstanceWorkflows;
 import io.reddwarf.spi.DatabaseSpec;
 import io.reddwarf.spi.DatastoreException;
 import io.reddwarf.spi.DatastoreInstance;
+import io.reddwarf.spi.HealthStatus;
 import io.reddwarf.spi.InvalidRequestException;
 import io.reddwarf.spi.NotSupportedException;
 import io.reddwarf.spi.Secret;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * The account operations of {@link DefaultAccountService}, made robust against a tenant who broke
  * the control plane's own access from inside its engine: when an operation fails in the engine, the
  * driver checks the control plane's access ({@link DatastoreInstance#repairAccess()}); if it had to
- * restore it, the instance's fault says so and the operation runs once more.
+ * restore it, the instance's fault says so and the operation runs once more. An operation that failed
+ * because the engine does not answer (it crashed or hangs) is refused as for an instance that is not
+ * ready: 422, not a server error.
  */
 public final class AccessRepairingAccountService implements AccountService {
     private static final Logger LOG = LoggerFactory.getLogger(AccessRepairingAccountService.class);
@@ -50,6 +53,12 @@ public final class AccessRepairingAccountService implements AccountService {
             Optional<DatastoreInstance> engine = row.flatMap(workflows::open);
             if (engine.isEmpty()) {
                 throw e;
+            }
+            if (engine.get().status() != HealthStatus.RUNNING) {
+                // the engine stopped or stopped answering under the operation: the instance is not ready, nothing erred
+                LOG.warn("Instance {}: an account operation failed because the engine does not answer: {}", instanceId,
+                        e.getMessage());
+                throw DefaultAccountService.notReady(instanceId);
             }
             Optional<String> repaired;
             try {

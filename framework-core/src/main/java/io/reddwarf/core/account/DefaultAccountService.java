@@ -242,9 +242,14 @@ public final class DefaultAccountService implements AccountService {
         Optional<Datastore> driver = drivers.driver(row.getDatastoreType());
         Optional<DatastoreInstance> engine = workflows.open(row);
         if (status != InstanceStatus.ACTIVE || driver.isEmpty() || engine.isEmpty()) {
-            throw ReddwarfException.unprocessable("Instance " + instanceId + " is not ready.");
+            throw notReady(instanceId);
         }
         return new Ready(driver.get(), engine.get());
+    }
+
+    /** The refusal of an operation on an instance that is not ACTIVE or whose engine does not answer. */
+    static ReddwarfException notReady(String instanceId) {
+        return ReddwarfException.unprocessable("Instance " + instanceId + " is not ready.");
     }
 
     private static User requireUser(Ready ready, String name, String host) {

@@ -14,6 +14,7 @@ import io.reddwarf.core.local.LocalProcessSupervisor;
 import io.reddwarf.core.persistence.BackupRepository;
 import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.workflow.InstanceContexts;
+import io.reddwarf.core.workflow.InstanceLocks;
 import io.reddwarf.spi.BackupStrategy;
 import io.reddwarf.spi.BackupStrategy.BackupMetadata;
 import io.reddwarf.spi.DatastoreInstance;
@@ -65,9 +66,12 @@ public final class BackupWorkflows {
     private final InstanceContexts contexts;
     private final BackupStrategies strategies;
     private final BackupPipeline pipeline;
+    private final InstanceLocks locks;
 
+    /** @param locks the instances' locks: a backup holds its instance's lock while it runs */
     public BackupWorkflows(BackupRepository backups, InstanceRepository instances, InstanceContexts contexts,
-            BackupStrategies strategies, BackupPipeline pipeline) {
+            BackupStrategies strategies, BackupPipeline pipeline, InstanceLocks locks) {
+        this.locks = requireNonNull(locks, "locks is null");
         this.backups = requireNonNull(backups, "backups is null");
         this.instances = requireNonNull(instances, "instances is null");
         this.contexts = requireNonNull(contexts, "contexts is null");
@@ -82,6 +86,15 @@ public final class BackupWorkflows {
 
     /** Takes backup {@code backupId}; ends COMPLETED (object verified) or FAILED, the instance back to its task NONE. */
     public void run(String backupId) {
+        Optional<BackupsRecord> found = backups.find(backupId);
+        if (found.isEmpty() || found.get().getDeleted() || BackupState.valueOf(found.get().getState()).finished()) {
+            return;
+        }
+        // the tools use the engine, and the access check may restart it
+        locks.holding(found.get().getInstanceId(), () -> runLocked(backupId));
+    }
+
+    private void runLocked(String backupId) {
         Optional<BackupsRecord> found = backups.find(backupId);
         if (found.isEmpty() || found.get().getDeleted() || BackupState.valueOf(found.get().getState()).finished()) {
             return;

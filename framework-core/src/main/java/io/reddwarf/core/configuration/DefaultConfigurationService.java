@@ -406,17 +406,26 @@ public final class DefaultConfigurationService implements ConfigurationService, 
 
     private void runConfigure(String id) {
         for (int round = 0; round < 10; round++) {
-            Optional<InstancesRecord> found = instances.find(id);
-            if (found.isEmpty() || found.get().getDeleted() || Task.valueOf(found.get().getTask()) != Task.NONE) {
-                return; // a build or restart in progress applies the values when it finishes
-            }
-            InstancesRecord row = found.get();
-            int seq = row.getConfigSeq();
-            if (seq == row.getConfigAppliedSeq()) {
+            // live values go to the running engine: no restart or resize may stop it meanwhile
+            if (!workflows.locks().holding(id, () -> applyNext(id))) {
                 return;
             }
-            apply(row, seq);
         }
+    }
+
+    /** Applies the instance's latest change if it is idle and has one; returns whether it did. */
+    private boolean applyNext(String id) {
+        Optional<InstancesRecord> found = instances.find(id);
+        if (found.isEmpty() || found.get().getDeleted() || Task.valueOf(found.get().getTask()) != Task.NONE) {
+            return false; // a build or restart in progress applies the values when it finishes
+        }
+        InstancesRecord row = found.get();
+        int seq = row.getConfigSeq();
+        if (seq == row.getConfigAppliedSeq()) {
+            return false;
+        }
+        apply(row, seq);
+        return true;
     }
 
     private void apply(InstancesRecord row, int seq) {

@@ -78,12 +78,20 @@ public final class HealthMonitor implements AutoCloseable {
             }
             workflows.ensureScheduled(row);
             if (task == Task.NONE && "READY".equals(row.getStep())) {
-                probe(row);
+                // an instance whose lock is held is being used or changed; it is probed next round
+                workflows.locks().tryHolding(row.getId(), Duration.ZERO, () -> probe(row.getId()));
             }
         }
     }
 
-    private void probe(InstancesRecord row) {
+    /** Probes an idle instance; called holding its lock, so the row read here is what the engine is. */
+    private void probe(String id) {
+        Optional<InstancesRecord> current = repository.find(id)
+                .filter(r -> !r.getDeleted() && Task.valueOf(r.getTask()) == Task.NONE && "READY".equals(r.getStep()));
+        if (current.isEmpty()) {
+            return;
+        }
+        InstancesRecord row = current.get();
         if (!workflows.filesPresent(row)) {
             // as at start-up: a ready instance whose files vanished is not recreated empty
             repository.markFailed(row.getId(), FILES_MISSING);
@@ -107,14 +115,15 @@ public final class HealthMonitor implements AutoCloseable {
             LOG.warn("Instance {} engine is {}; starting it again", row.getId(), status);
             restarts.execute(() -> {
                 try {
-                    boolean stillReady = repository.find(row.getId())
-                            .filter(r -> !r.getDeleted() && Task.valueOf(r.getTask()) == Task.NONE)
-                            .isPresent();
-                    if (!stillReady) {
-                        return;
-                    }
-                    workflows.startRecovering(row, instance.get());
-                    repository.setHealth(row.getId(), Health.RUNNING);
+                    workflows.locks().holding(row.getId(), () -> {
+                        boolean stillReady = repository.find(row.getId())
+                                .filter(r -> !r.getDeleted() && Task.valueOf(r.getTask()) == Task.NONE)
+                                .isPresent();
+                        if (stillReady) {
+                            workflows.startRecovering(row, instance.get());
+                            repository.setHealth(row.getId(), Health.RUNNING);
+                        }
+                    });
                 } catch (RuntimeException e) {
                     LOG.error("Instance {} could not be started again: {}", row.getId(), e.getMessage());
                 } finally {

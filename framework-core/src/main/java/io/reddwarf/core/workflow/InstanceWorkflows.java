@@ -61,6 +61,7 @@ public final class InstanceWorkflows implements AutoCloseable {
     private final ConfigurationHook configuration;
     private final List<Task<?>> extraTasks = new CopyOnWriteArrayList<>();
     private final OneTimeTask<Void> resize;
+    private final InstanceLocks locks;
     private Scheduler scheduler;
 
     public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
@@ -72,16 +73,18 @@ public final class InstanceWorkflows implements AutoCloseable {
     public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
             LocalProvider provider, SecretBox secrets, ConfigurationHook configuration) {
         this(repository, drivers, flavors, provider, secrets, configuration, new InstanceContexts(drivers, flavors,
-                provider), Optional.empty());
+                provider), Optional.empty(), new InstanceLocks());
     }
 
     /**
      * @param configuration what builds and restarts do for the instance's configuration group
      * @param backups       the backup workflows (backups and restores), if backups are enabled
+     * @param locks         the instances' locks, shared with everything else that uses or changes an engine
      */
     public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
             LocalProvider provider, SecretBox secrets, ConfigurationHook configuration, InstanceContexts contexts,
-            Optional<BackupWorkflows> backups) {
+            Optional<BackupWorkflows> backups, InstanceLocks locks) {
+        this.locks = requireNonNull(locks, "locks is null");
         this.configuration = requireNonNull(configuration, "configuration is null");
         this.repository = requireNonNull(repository, "repository is null");
         this.drivers = requireNonNull(drivers, "drivers is null");
@@ -166,12 +169,17 @@ public final class InstanceWorkflows implements AutoCloseable {
         }
     }
 
+    /** The instances' locks: whoever uses or changes an engine holds its instance's lock. */
+    public InstanceLocks locks() {
+        return locks;
+    }
+
     /** Whether the instance's files are on this host. */
     public boolean filesPresent(InstancesRecord row) {
         return provider.exists(row.getId());
     }
 
-        /** The driver's handle on the instance of {@code row}, if its driver is loaded. */
+    /** The driver's handle on the instance of {@code row}, if its driver is loaded. */
     public Optional<DatastoreInstance> open(InstancesRecord row) {
         Optional<Datastore> driver = drivers.driver(row.getDatastoreType());
         return driver.flatMap(d -> context(row).map(d::open));
@@ -315,6 +323,11 @@ public final class InstanceWorkflows implements AutoCloseable {
     }
 
     private void runDelete(String id) {
+        locks.holding(id, () -> delete(id));
+        locks.forget(id);
+    }
+
+    private void delete(String id) {
         Optional<InstancesRecord> found = repository.find(id);
         if (found.isEmpty() || found.get().getDeleted()
                 || !found.get().getTask().equals(InstanceStatus.Task.DELETING.name())) {
@@ -332,6 +345,10 @@ public final class InstanceWorkflows implements AutoCloseable {
     }
 
     private void runRestart(String id) {
+        locks.holding(id, () -> restart(id));
+    }
+
+    private void restart(String id) {
         Optional<InstancesRecord> found = repository.find(id);
         if (found.isEmpty() || found.get().getDeleted()
                 || !found.get().getTask().equals(InstanceStatus.Task.RESTARTING.name())) {
@@ -359,6 +376,10 @@ public final class InstanceWorkflows implements AutoCloseable {
 
     /** The row already names the new flavor; the driver renders it into the engine's settings and restarts. */
     private void runResize(String id) {
+        locks.holding(id, () -> resize(id));
+    }
+
+    private void resize(String id) {
         Optional<InstancesRecord> found = repository.find(id);
         if (found.isEmpty() || found.get().getDeleted()
                 || !found.get().getTask().equals(InstanceStatus.Task.RESIZING.name())) {
