@@ -34,6 +34,7 @@ import java.util.Properties;
  * @param backupsDir        the backup store's directory ({@code backups.dir}, default {@code home/backups})
  * @param backupStrategies  the deployer's backup strategy per datastore version, keyed
  *                          {@code <type>.<version>} ({@code backup.strategy.mariadb.10.11=mariadb-dump})
+ * @param recovery          what the health loop does with engines that hang or crash
  */
 public record CoreConfig(
         Path home,
@@ -48,7 +49,8 @@ public record CoreConfig(
         Duration buildTimeout,
         int workers,
         Path backupsDir,
-        Map<String, String> backupStrategies) {
+        Map<String, String> backupStrategies,
+        EngineRecovery recovery) {
 
     public static final String FILE_NAME = "reddwarf.properties";
     /**
@@ -75,6 +77,52 @@ public record CoreConfig(
         backupStrategies = Map.copyOf(requireNonNull(backupStrategies, "backupStrategies is null"));
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1");
+        }
+        requireNonNull(recovery, "recovery is null");
+    }
+
+    /**
+     * How the health loop treats an engine that stops answering or keeps stopping.
+     *
+     * @param hangProbes     consecutive probes an engine whose process exists may leave unanswered
+     *                       before it is killed and started again ({@code health.hang-probes})
+     * @param restartBackoff the wait before the second automatic start of a series; each further
+     *                       one waits twice as long as the one before ({@code health.restart-backoff-ms})
+     * @param restartBackoffMax the longest wait between automatic starts ({@code health.restart-backoff-max-ms})
+     * @param stableAfter    how long an automatically started engine must answer every probe for its
+     *                       series of restarts to end and its fault to be cleared ({@code health.stable-seconds})
+     */
+    public record EngineRecovery(int hangProbes, Duration restartBackoff, Duration restartBackoffMax,
+            Duration stableAfter) {
+        public static final EngineRecovery DEFAULT = new EngineRecovery(5, Duration.ofSeconds(5),
+                Duration.ofMinutes(5), Duration.ofSeconds(60));
+
+        public EngineRecovery {
+            requireNonNull(restartBackoff, "restartBackoff is null");
+            requireNonNull(restartBackoffMax, "restartBackoffMax is null");
+            requireNonNull(stableAfter, "stableAfter is null");
+            if (hangProbes < 1) {
+                throw new IllegalArgumentException("health.hang-probes must be at least 1");
+            }
+            if (restartBackoff.isNegative() || restartBackoffMax.compareTo(restartBackoff) < 0) {
+                throw new IllegalArgumentException(
+                        "health.restart-backoff-max-ms must be at least health.restart-backoff-ms, both not negative");
+            }
+        }
+
+        /**
+         * The wait between the previous automatic start of a series and the {@code n}-th (from 1):
+         * none before the first, then {@link #restartBackoff} doubling up to {@link #restartBackoffMax}.
+         */
+        public Duration delayBefore(int n) {
+            if (n <= 1) {
+                return Duration.ZERO;
+            }
+            Duration delay = restartBackoff;
+            for (int i = 2; i < n && delay.compareTo(restartBackoffMax) < 0; i++) {
+                delay = delay.multipliedBy(2);
+            }
+            return delay.compareTo(restartBackoffMax) > 0 ? restartBackoffMax : delay;
         }
     }
 
@@ -138,7 +186,16 @@ public record CoreConfig(
                 Duration.ofSeconds(Long.parseLong(p.getProperty("build.timeout-seconds", "300").trim())),
                 Integer.parseInt(p.getProperty("workflow.workers", "8").trim()),
                 optional(p, "backups.dir").map(Path::of).map(home::resolve).orElse(home.resolve("backups")),
-                backupStrategies);
+                backupStrategies,
+                new EngineRecovery(
+                        Integer.parseInt(p.getProperty("health.hang-probes",
+                                Integer.toString(EngineRecovery.DEFAULT.hangProbes())).trim()),
+                        Duration.ofMillis(Long.parseLong(p.getProperty("health.restart-backoff-ms",
+                                Long.toString(EngineRecovery.DEFAULT.restartBackoff().toMillis())).trim())),
+                        Duration.ofMillis(Long.parseLong(p.getProperty("health.restart-backoff-max-ms",
+                                Long.toString(EngineRecovery.DEFAULT.restartBackoffMax().toMillis())).trim())),
+                        Duration.ofSeconds(Long.parseLong(p.getProperty("health.stable-seconds",
+                                Long.toString(EngineRecovery.DEFAULT.stableAfter().toSeconds())).trim()))));
     }
 
     /** The ports handed to instances. */
@@ -180,13 +237,13 @@ public record CoreConfig(
     /** A copy with another port range (tests use disjoint ranges). */
     public CoreConfig withPorts(int min, int max) {
         return new CoreConfig(home, instanceAddress, min, max, flavors, jdbcUrl, jdbcUser, jdbcPassword,
-                healthInterval, buildTimeout, workers, backupsDir, backupStrategies);
+                healthInterval, buildTimeout, workers, backupsDir, backupStrategies, recovery);
     }
 
     /** A copy with another state store. */
     public CoreConfig withJdbc(String url, String user, String password) {
         return new CoreConfig(home, instanceAddress, portMin, portMax, flavors, Optional.of(url),
                 Optional.ofNullable(user), Optional.ofNullable(password), healthInterval, buildTimeout, workers,
-                backupsDir, backupStrategies);
+                backupsDir, backupStrategies, recovery);
     }
 }

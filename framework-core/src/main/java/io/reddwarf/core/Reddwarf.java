@@ -97,7 +97,7 @@ public final class Reddwarf implements AutoCloseable {
         this.workflows = new InstanceWorkflows(repository, drivers, flavors, provider, secrets, configurations,
                 contexts, java.util.Optional.of(backupWorkflows), locks);
         configurations.bind(workflows);
-        this.health = new HealthMonitor(repository, workflows, config.buildTimeout());
+        this.health = new HealthMonitor(repository, workflows, config.buildTimeout(), config.recovery());
         this.quotas = new DefaultQuotaService(new QuotaRepository(database.dsl()), repository, backupRepository,
                 flavors);
         DefaultBackupStrategyService backupStrategies = new DefaultBackupStrategyService(

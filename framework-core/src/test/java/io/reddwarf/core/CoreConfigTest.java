@@ -31,4 +31,25 @@ final class CoreConfigTest {
                         + " net.ipv4.ip_local_reserved_ports.");
         assertThat(config.ephemeralPortsWarning(new PortRange(40000, 50000))).isEmpty();
     }
+
+    @Test
+    void automaticRestartsWaitLongerEachTimeUpToTheCap() {
+        CoreConfig.EngineRecovery defaults = CoreConfig.fromProperties(Path.of("/srv/rdw"), new Properties()).recovery();
+        assertThat(defaults).isEqualTo(CoreConfig.EngineRecovery.DEFAULT);
+        assertThat(java.util.stream.IntStream.rangeClosed(1, 10).mapToObj(defaults::delayBefore)
+                .map(java.time.Duration::toSeconds).toList())
+                .containsExactly(0L, 5L, 10L, 20L, 40L, 80L, 160L, 300L, 300L, 300L);
+        assertThat(defaults.delayBefore(Integer.MAX_VALUE)).hasMinutes(5);
+
+        Properties p = new Properties();
+        p.setProperty("health.hang-probes", "3");
+        p.setProperty("health.restart-backoff-ms", "1000");
+        p.setProperty("health.restart-backoff-max-ms", "4000");
+        p.setProperty("health.stable-seconds", "30");
+        CoreConfig.EngineRecovery set = CoreConfig.fromProperties(Path.of("/srv/rdw"), p).recovery();
+        assertThat(set).isEqualTo(new CoreConfig.EngineRecovery(3, java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofSeconds(4), java.time.Duration.ofSeconds(30)));
+        assertThat(java.util.stream.IntStream.rangeClosed(1, 5).mapToObj(set::delayBefore)
+                .map(java.time.Duration::toMillis).toList()).containsExactly(0L, 1000L, 2000L, 4000L, 4000L);
+    }
 }

@@ -1,5 +1,6 @@
 package io.reddwarf.spi;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -65,6 +66,17 @@ public interface DatastoreInstance {
 
     /** Probes the engine. Fast (well under a second) and never throws. */
     HealthStatus status();
+
+    /**
+     * The engine's most recent error lines, oldest first (a few, not the whole log), for the
+     * instance's fault after the engine stopped unexpectedly or would not start. Called by the
+     * control plane's health loop, one call at a time per instance, whether the engine runs or not;
+     * it reads what the engine wrote and starts nothing. Never throws. The default returns none:
+     * a datastore that keeps no error log has nothing to show.
+     */
+    default List<String> lastErrors() {
+        return List.of();
+    }
 
     /** Where clients connect. */
     Endpoint endpoint();

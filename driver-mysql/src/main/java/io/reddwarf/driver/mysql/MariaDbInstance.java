@@ -681,21 +681,35 @@ final class MariaDbInstance implements DatastoreInstance {
 
     private String errorLogTail() {
         Path log = context.logDir().resolve("error.log");
+        if (Files.isReadable(log)) {
+            return String.join("\n", lastErrors());
+        }
+        // an engine that could not even open its error log wrote why to its standard output
+        Path output = context.logDir().resolve(DAEMON + ".out");
+        if (Files.isReadable(output)) {
+            return "(no error log at " + log + "; its output ends with:)\n" + String.join("\n", lastErrors());
+        }
+        return "(no error log at " + log + ", no output at " + output + ")";
+    }
+
+    /**
+     * The last five [ERROR] lines of the engine's log, or its last five lines when it has none; the
+     * end of its standard output when it could not even open its log.
+     */
+    @Override
+    public List<String> lastErrors() {
         try {
-            List<String> lines = Files.readAllLines(log, UTF_8);
+            List<String> lines = Files.readAllLines(context.logDir().resolve("error.log"), UTF_8);
             // the reason is in the [ERROR] lines; the notes before them only fill the fault message
             List<String> errors = lines.stream().filter(l -> l.contains("[ERROR]")).toList();
             List<String> shown = errors.isEmpty() ? lines : errors;
-            return String.join("\n", shown.subList(Math.max(0, shown.size() - 5), shown.size()));
-        } catch (IOException e) {
-            // an engine that could not even open its error log wrote why to its standard output
-            Path output = context.logDir().resolve(DAEMON + ".out");
+            return List.copyOf(shown.subList(Math.max(0, shown.size() - 5), shown.size()));
+        } catch (IOException | RuntimeException noLog) {
             try {
-                List<String> lines = Files.readAllLines(output, UTF_8);
-                return "(no error log at " + log + "; its output ends with:)\n"
-                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-            } catch (IOException none) {
-                return "(no error log at " + log + ", no output at " + output + ")";
+                List<String> lines = Files.readAllLines(context.logDir().resolve(DAEMON + ".out"), UTF_8);
+                return List.copyOf(lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+            } catch (IOException | RuntimeException noOutput) {
+                return List.of();
             }
         }
     }

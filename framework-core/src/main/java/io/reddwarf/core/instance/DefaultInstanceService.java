@@ -223,16 +223,23 @@ public final class DefaultInstanceService implements InstanceService {
         workflows.scheduleDelete(instanceId);
     }
 
+    /**
+     * As in Trove, an idle instance can be restarted whether its engine runs, hangs (BLOCKED),
+     * stopped or crashed (ERROR without a failed task): a restart is how its owner gets it back.
+     */
     @Override
     public void restart(String projectId, String instanceId) {
         InstancesRecord row = load(projectId, instanceId);
-        InstanceStatus status = statusOf(row);
-        boolean restartable = status == InstanceStatus.ACTIVE || status == InstanceStatus.RESTART_REQUIRED;
+        boolean restartable = Task.valueOf(row.getTask()) == Task.NONE && RESTARTABLE.contains(Health.valueOf(row.getHealth()));
         if (!restartable || !repository.transitionTask(instanceId, Task.NONE, Task.RESTARTING)) {
             throw notReady(instanceId);
         }
         workflows.scheduleRestart(instanceId);
     }
+
+    /** The engine states of an idle instance that a restart acts on (not NEW: never built; not UNKNOWN: no driver). */
+    private static final Set<Health> RESTARTABLE = Set.of(Health.RUNNING, Health.UNRESPONSIVE, Health.SHUTDOWN,
+            Health.CRASHED);
 
     /** The name changes at once; a configuration change goes to the configuration service. */
     @Override
@@ -349,6 +356,8 @@ public final class DefaultInstanceService implements InstanceService {
         Optional<InstanceView.Fault> fault = Optional.ofNullable(row.getFaultMessage())
                 .filter(m -> Task.valueOf(row.getTask()) == Task.FAILED)
                 .map(m -> new InstanceView.Fault(m, InstanceRepository.instant(row.getFaultAt())))
+                .or(() -> Optional.ofNullable(row.getEngineFault())
+                        .map(m -> new InstanceView.Fault(m, InstanceRepository.instant(row.getEngineFaultAt()))))
                 .or(() -> Optional.ofNullable(row.getConfigFault())
                         .map(m -> new InstanceView.Fault(m, InstanceRepository.instant(row.getConfigFaultAt()))))
                 .or(() -> Optional.ofNullable(row.getAccessFault())

@@ -33,7 +33,11 @@ public interface InstanceService {
      */
     void delete(String projectId, String instanceId);
 
-    /** Restarts the engine (status REBOOT until it runs again). 422 unless ACTIVE or RESTART_REQUIRED. */
+    /**
+     * Restarts the engine (status REBOOT until it runs again); an engine that does not answer is
+     * killed first. 422 unless no task runs and the engine runs, hangs, stopped or crashed (ACTIVE,
+     * RESTART_REQUIRED, BLOCKED, SHUTDOWN, or ERROR without a failed task).
+     */
     void restart(String projectId, String instanceId);
 
     /**

@@ -14,8 +14,11 @@ public enum InstanceStatus {
     /** What the control plane is doing to an instance. */
     public enum Task { NONE, BUILDING, RESTARTING, RESIZING, DELETING, BACKUP, FAILED }
 
-    /** What the engine last reported (or NEW before it ever ran). */
-    public enum Health { NEW, RUNNING, STARTING, SHUTDOWN, CRASHED, UNKNOWN }
+    /**
+     * What the engine last reported (or NEW before it ever ran). UNRESPONSIVE: its process exists
+     * but it did not answer the health loop's probe, which only probes engines that were ready.
+     */
+    public enum Health { NEW, RUNNING, STARTING, UNRESPONSIVE, SHUTDOWN, CRASHED, UNKNOWN }
 
     /** {@link #of(Task, Health)}, except that an ACTIVE instance waiting for a restart is RESTART_REQUIRED. */
     public static InstanceStatus of(Task task, Health health, boolean restartRequired) {
@@ -36,7 +39,7 @@ public enum InstanceStatus {
                 case NEW, STARTING -> BUILD;
                 case SHUTDOWN -> SHUTDOWN;
                 case CRASHED -> ERROR;
-                case UNKNOWN -> BLOCKED;
+                case UNRESPONSIVE, UNKNOWN -> BLOCKED;
             };
         };
     }

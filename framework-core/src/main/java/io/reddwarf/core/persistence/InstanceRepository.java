@@ -287,6 +287,42 @@ public final class InstanceRepository {
                 .execute();
     }
 
+    /**
+     * The health loop is about to start the instance's engine by itself, the {@code restarts}-th
+     * time of the current series; written before the start, so the back-off holds across a crash of
+     * the control plane.
+     */
+    public void recordEngineRestart(String id, int restarts, Instant at) {
+        dsl.update(INSTANCES)
+                .set(INSTANCES.ENGINE_RESTARTS, restarts)
+                .set(INSTANCES.ENGINE_RESTARTED_AT, utc(at))
+                .where(INSTANCES.ID.eq(id), INSTANCES.DELETED.isFalse())
+                .execute();
+    }
+
+    /** What the health loop did to the engine or is waiting to do, shown as the instance's fault while nothing more serious is. */
+    public void setEngineFault(String id, String message) {
+        Instant now = Instant.now();
+        dsl.update(INSTANCES)
+                .set(INSTANCES.ENGINE_FAULT, message.length() > 1000 ? message.substring(0, 1000) : message)
+                .set(INSTANCES.ENGINE_FAULT_AT, utc(now))
+                .set(INSTANCES.UPDATED_AT, utc(now))
+                .where(INSTANCES.ID.eq(id), INSTANCES.DELETED.isFalse())
+                .execute();
+    }
+
+    /** The engine runs as it should again: its fault and its series of automatic restarts end. */
+    public void clearEngineRecovery(String id) {
+        dsl.update(INSTANCES)
+                .setNull(INSTANCES.ENGINE_FAULT)
+                .setNull(INSTANCES.ENGINE_FAULT_AT)
+                .setNull(INSTANCES.ENGINE_RESTARTS)
+                .setNull(INSTANCES.ENGINE_RESTARTED_AT)
+                .set(INSTANCES.UPDATED_AT, utc(Instant.now()))
+                .where(INSTANCES.ID.eq(id), INSTANCES.ENGINE_RESTARTS.isNotNull().or(INSTANCES.ENGINE_FAULT.isNotNull()))
+                .execute();
+    }
+
     /** The task failed: status ERROR with {@code message} as the fault; secrets erased. */
     public void markFailed(String id, String message) {
         Instant now = Instant.now();

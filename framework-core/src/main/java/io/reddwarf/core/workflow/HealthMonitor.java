@@ -2,6 +2,7 @@ package io.reddwarf.core.workflow;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reddwarf.core.CoreConfig.EngineRecovery;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
 import io.reddwarf.core.instance.InstanceStatus.Health;
 import io.reddwarf.core.instance.InstanceStatus.Task;
@@ -10,6 +11,8 @@ import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.HealthStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,9 +24,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The heartbeat of the local provider: probes every ready instance, records its health, restarts
- * an engine that crashed, moves builds that outlived the build timeout to ERROR (so a stuck build
- * can always be deleted), and re-schedules workflows whose scheduling was lost in a crash.
+ * The heartbeat of the local provider: probes every ready instance, records its health, moves
+ * builds that outlived the build timeout to ERROR (so a stuck build can always be deleted), and
+ * re-schedules workflows whose scheduling was lost in a crash.
+ *
+ * <p>It also recovers engines by itself. One that stopped is started again: at once the first
+ * time, then after a wait that doubles with each further stop of the series, up to a cap, so an
+ * engine that cannot stay up is not restarted every few seconds forever. One whose process exists
+ * but leaves {@link EngineRecovery#hangProbes()} probes in a row unanswered is killed and started
+ * the same way. Each such act is written to the instance's engine fault, with the engine's last
+ * error lines; the series and the fault end once the engine has answered every probe for
+ * {@link EngineRecovery#stableAfter()}. Meanwhile the status tells what the engine does: ERROR
+ * while it is down (health CRASHED), BLOCKED while it does not answer.
+ *
+ * <p>Every probe, kill and start holds the instance's lock ({@link InstanceLocks}) and reads the
+ * row again under it, so none of them meets a restart, resize, backup or account operation.
  */
 public final class HealthMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
@@ -34,14 +49,28 @@ public final class HealthMonitor implements AutoCloseable {
     private final InstanceRepository repository;
     private final InstanceWorkflows workflows;
     private final Duration buildTimeout;
+    private final EngineRecovery recovery;
     private final ScheduledExecutorService ticker;
     private final ExecutorService restarts;
-    private final Set<String> restarting = ConcurrentHashMap.newKeySet();
+    private final Set<String> recovering = ConcurrentHashMap.newKeySet();
+    /** Per instance, the probes its running engine left unanswered in a row, and when the first was. */
+    private final Map<String, Unanswered> unanswered = new ConcurrentHashMap<>();
+
+    private record Unanswered(int probes, Instant since) {}
+
+    /** Why the health loop starts an engine by itself. */
+    private enum Cause { STOPPED, HUNG }
 
     public HealthMonitor(InstanceRepository repository, InstanceWorkflows workflows, Duration buildTimeout) {
+        this(repository, workflows, buildTimeout, EngineRecovery.DEFAULT);
+    }
+
+    public HealthMonitor(InstanceRepository repository, InstanceWorkflows workflows, Duration buildTimeout,
+            EngineRecovery recovery) {
         this.repository = requireNonNull(repository, "repository is null");
         this.workflows = requireNonNull(workflows, "workflows is null");
         this.buildTimeout = requireNonNull(buildTimeout, "buildTimeout is null");
+        this.recovery = requireNonNull(recovery, "recovery is null");
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "reddwarf-health"));
         this.restarts = Executors.newFixedThreadPool(2, r -> daemon(r, "reddwarf-recover"));
     }
@@ -77,60 +106,181 @@ public final class HealthMonitor implements AutoCloseable {
                 continue;
             }
             workflows.ensureScheduled(row);
-            if (task == Task.NONE && "READY".equals(row.getStep())) {
+            if (task == Task.NONE && "READY".equals(row.getStep()) && !recovering.contains(row.getId())) {
                 // an instance whose lock is held is being used or changed; it is probed next round
                 workflows.locks().tryHolding(row.getId(), Duration.ZERO, () -> probe(row.getId()));
+            } else if (task != Task.NONE) {
+                unanswered.remove(row.getId());
             }
         }
     }
 
+    /** The row of an instance the health loop may act on: idle and ready. */
+    private Optional<InstancesRecord> idle(String id) {
+        return repository.find(id)
+                .filter(r -> !r.getDeleted() && Task.valueOf(r.getTask()) == Task.NONE && "READY".equals(r.getStep()));
+    }
+
     /** Probes an idle instance; called holding its lock, so the row read here is what the engine is. */
     private void probe(String id) {
-        Optional<InstancesRecord> current = repository.find(id)
-                .filter(r -> !r.getDeleted() && Task.valueOf(r.getTask()) == Task.NONE && "READY".equals(r.getStep()));
+        Optional<InstancesRecord> current = idle(id);
         if (current.isEmpty()) {
+            unanswered.remove(id);
             return;
         }
         InstancesRecord row = current.get();
         if (!workflows.filesPresent(row)) {
             // as at start-up: a ready instance whose files vanished is not recreated empty
-            repository.markFailed(row.getId(), FILES_MISSING);
+            repository.markFailed(id, FILES_MISSING);
             return;
         }
         Optional<DatastoreInstance> instance;
         try {
             instance = workflows.open(row);
         } catch (RuntimeException e) {
-            LOG.warn("Cannot open instance {}: {}", row.getId(), e.getMessage());
-            repository.setHealth(row.getId(), Health.UNKNOWN);
+            LOG.warn("Cannot open instance {}: {}", id, e.getMessage());
+            repository.setHealth(id, Health.UNKNOWN);
             return;
         }
         if (instance.isEmpty()) {
-            repository.setHealth(row.getId(), Health.UNKNOWN);
+            repository.setHealth(id, Health.UNKNOWN);
             return;
         }
+        Instant now = Instant.now();
         HealthStatus status = instance.get().status();
-        repository.setHealth(row.getId(), Health.valueOf(status.name()));
-        if ((status == HealthStatus.CRASHED || status == HealthStatus.SHUTDOWN) && restarting.add(row.getId())) {
-            LOG.warn("Instance {} engine is {}; starting it again", row.getId(), status);
-            restarts.execute(() -> {
-                try {
-                    workflows.locks().holding(row.getId(), () -> {
-                        boolean stillReady = repository.find(row.getId())
-                                .filter(r -> !r.getDeleted() && Task.valueOf(r.getTask()) == Task.NONE)
-                                .isPresent();
-                        if (stillReady) {
-                            workflows.startRecovering(row, instance.get());
-                            repository.setHealth(row.getId(), Health.RUNNING);
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    LOG.error("Instance {} could not be started again: {}", row.getId(), e.getMessage());
-                } finally {
-                    restarting.remove(row.getId());
+        switch (status) {
+            case RUNNING -> {
+                unanswered.remove(id);
+                repository.setHealth(id, Health.RUNNING);
+                Optional<Instant> restartedAt = Optional.ofNullable(row.getEngineRestartedAt()).map(InstanceRepository::instant);
+                boolean settled = restartedAt.isEmpty() || !restartedAt.get().plus(recovery.stableAfter()).isAfter(now);
+                if ((row.getEngineRestarts() != null || row.getEngineFault() != null) && settled) {
+                    LOG.info("Instance {}: the engine has answered every probe for {} s since it was last started by"
+                            + " the health loop", id, recovery.stableAfter().toSeconds());
+                    repository.clearEngineRecovery(id);
                 }
-            });
+            }
+            case STARTING -> {
+                // the engine answered before (the instance is ready) and nobody is starting it (we hold the lock)
+                Unanswered count = unanswered.merge(id, new Unanswered(1, now),
+                        (before, one) -> new Unanswered(before.probes() + 1, before.since()));
+                repository.setHealth(id, Health.UNRESPONSIVE);
+                if (count.probes() == 1) {
+                    LOG.warn("Instance {}: the engine's process runs but it did not answer the health probe", id);
+                }
+                if (count.probes() >= recovery.hangProbes()) {
+                    down(row, instance.get(), Cause.HUNG, now);
+                }
+            }
+            case CRASHED, SHUTDOWN -> {
+                unanswered.remove(id);
+                Health before = Health.valueOf(row.getHealth());
+                repository.setHealth(id, Health.valueOf(status.name()));
+                if (before != Health.CRASHED && before != Health.SHUTDOWN) {
+                    LOG.warn("Instance {}: the engine is {}", id, status);
+                }
+                down(row, instance.get(), Cause.STOPPED, now);
+            }
+            case UNKNOWN -> repository.setHealth(id, Health.UNKNOWN);
         }
+    }
+
+    /**
+     * The engine is down or hangs: starts it again now if its series' back-off allows, else makes
+     * sure the fault says when it will be.
+     */
+    private void down(InstancesRecord row, DatastoreInstance instance, Cause cause, Instant now) {
+        String id = row.getId();
+        int series = restartsInSeries(row, now);
+        Instant due = series == 0 ? now : InstanceRepository.instant(row.getEngineRestartedAt())
+                .plus(recovery.delayBefore(series + 1));
+        if (!due.isAfter(now)) {
+            if (recovering.add(id)) {
+                Unanswered hung = unanswered.remove(id);
+                restarts.execute(() -> recover(id, instance, cause, series + 1, hung));
+            }
+            return;
+        }
+        boolean justStopped = !Health.CRASHED.name().equals(row.getHealth()) && !Health.SHUTDOWN.name().equals(row.getHealth());
+        if (cause == Cause.STOPPED && justStopped) {
+            long wait = secondsUntil(now, due);
+            LOG.warn("Instance {}: the engine stopped {} times in a row; starting it again in {} s", id, series + 1,
+                    wait);
+            repository.setEngineFault(id, withErrors("The engine stopped unexpectedly " + (series + 1)
+                    + " times in a row; Reddwarf starts it again in " + wait + " s.", instance.lastErrors()));
+        }
+    }
+
+    /** How many automatic starts the engine's current series holds: none once it ran stably since the last. */
+    private int restartsInSeries(InstancesRecord row, Instant now) {
+        if (row.getEngineRestarts() == null || row.getEngineRestartedAt() == null) {
+            return 0;
+        }
+        Instant last = InstanceRepository.instant(row.getEngineRestartedAt());
+        // a series ends after a stable run; a probe may have missed it (the lock was held), so judge by time too
+        Duration longestWait = recovery.delayBefore(row.getEngineRestarts() + 1);
+        return last.plus(recovery.stableAfter()).plus(longestWait).isBefore(now) ? 0 : row.getEngineRestarts();
+    }
+
+    /** Kills a hung engine and starts it, the {@code n}-th automatic start of its series; on a worker of its own. */
+    private void recover(String id, DatastoreInstance instance, Cause cause, int n, Unanswered hung) {
+        try {
+            workflows.locks().holding(id, () -> {
+                Optional<InstancesRecord> row = idle(id);
+                if (row.isEmpty()) {
+                    return;
+                }
+                List<String> errors = instance.lastErrors();
+                if (cause == Cause.HUNG) {
+                    long seconds = Duration.between(hung.since(), Instant.now()).toSeconds();
+                    LOG.warn("Instance {}: the engine did not answer {} health probes in a row over {} s; killing it",
+                            id, hung.probes(), seconds);
+                    repository.setEngineFault(id, "The engine did not answer " + hung.probes() + " health checks in a"
+                            + " row over " + seconds + " s; Reddwarf killed it and starts it again.");
+                    workflows.killEngine(id);
+                    repository.setHealth(id, Health.CRASHED);
+                } else {
+                    LOG.warn("Instance {}: starting the engine again ({} in a row)", id, n);
+                }
+                repository.recordEngineRestart(id, n, Instant.now());
+                try {
+                    workflows.startRecovering(row.get(), instance);
+                } catch (RuntimeException e) {
+                    long wait = recovery.delayBefore(n + 1).toSeconds();
+                    LOG.error("Instance {}: the engine did not start again ({} in a row); next attempt in {} s: {}",
+                            id, n, wait, e.getMessage());
+                    repository.setHealth(id, Health.CRASHED);
+                    repository.setEngineFault(id, withErrors("The engine stopped unexpectedly and did not start again"
+                            + " (" + n + (n == 1 ? " attempt" : " attempts") + " in a row); Reddwarf tries again in "
+                            + wait + " s.", instance.lastErrors()));
+                    return;
+                }
+                repository.setHealth(id, Health.RUNNING);
+                if (cause == Cause.HUNG) {
+                    repository.setEngineFault(id, "The engine did not answer " + hung.probes() + " health checks in a"
+                            + " row over " + Duration.between(hung.since(), Instant.now()).toSeconds()
+                            + " s; Reddwarf killed it and started it again.");
+                } else {
+                    repository.setEngineFault(id, withErrors(n == 1
+                            ? "The engine stopped unexpectedly; Reddwarf started it again."
+                            : "The engine stopped unexpectedly " + n + " times in a row; Reddwarf started it again.",
+                            errors));
+                }
+                LOG.info("Instance {}: the engine runs again", id);
+            });
+        } catch (RuntimeException e) {
+            LOG.error("Instance {} could not be recovered: {}", id, e.getMessage());
+        } finally {
+            recovering.remove(id);
+        }
+    }
+
+    private static String withErrors(String message, List<String> errors) {
+        return errors.isEmpty() ? message : message + " Its log ends with:\n" + String.join("\n", errors);
+    }
+
+    private static long secondsUntil(Instant now, Instant then) {
+        return (Duration.between(now, then).toMillis() + 999) / 1000;
     }
 
     @Override

@@ -20,6 +20,7 @@ import io.reddwarf.core.registry.DriverRegistry;
 import io.reddwarf.spi.Datastore;
 import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.DatastoreVersion;
+import io.reddwarf.spi.HealthStatus;
 import io.reddwarf.spi.InstanceContext;
 import io.reddwarf.spi.InvalidRequestException;
 import java.time.Duration;
@@ -202,6 +203,11 @@ public final class InstanceWorkflows implements AutoCloseable {
                 flavors.get(row.getFlavorId()), row.getPort()));
     }
 
+    /** Kills every process of the instance at once (an engine that does not answer ignores a request to stop). */
+    public void killEngine(String instanceId) {
+        provider.killProcesses(instanceId);
+    }
+
     /**
      * Starts an engine outside a workflow (the health loop after a crash). If it does not start
      * because of a new configuration file, the configuration hook puts back the previous one.
@@ -357,6 +363,11 @@ public final class InstanceWorkflows implements AutoCloseable {
         try {
             DatastoreInstance instance = open(found.get())
                     .orElseThrow(() -> new IllegalStateException("datastore driver unavailable"));
+            if (instance.status() == HealthStatus.STARTING) {
+                // its process exists but does not answer (we hold the lock: nobody is starting it), so it would not act on a stop
+                LOG.warn("The engine of instance {} does not answer; killing it before the restart", id);
+                killEngine(id);
+            }
             try {
                 instance.restart();
             } catch (RuntimeException e) {
@@ -365,6 +376,7 @@ public final class InstanceWorkflows implements AutoCloseable {
                 }
             }
             repository.setHealth(id, Health.RUNNING);
+            repository.clearEngineRecovery(id);
             repository.transitionTask(id, InstanceStatus.Task.RESTARTING,
                     InstanceStatus.Task.NONE);
             configuration.restarted(id);
@@ -390,6 +402,7 @@ public final class InstanceWorkflows implements AutoCloseable {
                     .orElseThrow(() -> new IllegalStateException("datastore driver unavailable"));
             instance.applyFlavor();
             repository.setHealth(id, Health.RUNNING);
+            repository.clearEngineRecovery(id);
             repository.transitionTask(id, InstanceStatus.Task.RESIZING, InstanceStatus.Task.NONE);
             configuration.restarted(id);
             LOG.info("Instance {} resized to flavor {}", id, found.get().getFlavorId());

@@ -20,4 +20,11 @@ final class InstanceStatusTest {
         assertThat(InstanceStatus.of(Task.NONE, Health.SHUTDOWN)).isEqualTo(InstanceStatus.SHUTDOWN);
         assertThat(InstanceStatus.of(Task.NONE, Health.UNKNOWN)).isEqualTo(InstanceStatus.BLOCKED);
     }
+
+    /** As Trove's guest agent reports a database whose process runs but does not answer a ping. */
+    @Test
+    void anEngineWhoseProcessRunsButDoesNotAnswerIsBlocked() {
+        assertThat(InstanceStatus.of(Task.NONE, Health.UNRESPONSIVE)).isEqualTo(InstanceStatus.BLOCKED);
+        assertThat(InstanceStatus.of(Task.RESTARTING, Health.UNRESPONSIVE)).isEqualTo(InstanceStatus.REBOOT);
+    }
 }
