@@ -17,6 +17,11 @@ import java.util.Optional;
  */
 final class MySqlClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * How long the client waits for the server's greeting: a server that hangs (stopped, deadlocked)
+     * accepts the connection but never greets, and the client would otherwise wait for {@link #TIMEOUT}.
+     */
+    private static final String CONNECT_TIMEOUT = "--connect-timeout=10";
     /** Fixed so that the string quoting of {@link MySqlIdentifiers} means what it says. */
     private static final String SESSION_SETUP =
             "SET SESSION sql_mode = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';\n";
@@ -36,14 +41,14 @@ final class MySqlClient {
     /** Runs {@code sql} as the engine's superuser, authenticated by the operating-system user (unix_socket). */
     void runAsSocketRoot(String sql, List<Secret> secrets) {
         List<String> argv = List.of(client.toString(), "--no-defaults", "--socket=" + socket, "--user=root",
-                "--local-infile=0", "--batch", "--skip-column-names");
+                CONNECT_TIMEOUT, "--local-infile=0", "--batch", "--skip-column-names");
         check(context.processes().exec(new Command(argv, Optional.of(SESSION_SETUP + sql), TIMEOUT, secrets)));
     }
 
     /** Runs {@code sql} as the control plane's administrative account and returns the result rows. */
     List<List<String>> runAsAdmin(String sql, List<Secret> secrets) {
-        List<String> argv = List.of(client.toString(), "--defaults-file=" + clientConfig, "--local-infile=0", "--batch",
-                "--skip-column-names");
+        List<String> argv = List.of(client.toString(), "--defaults-file=" + clientConfig, CONNECT_TIMEOUT,
+                "--local-infile=0", "--batch", "--skip-column-names");
         ExecResult result = context.processes().exec(new Command(argv, Optional.of(SESSION_SETUP + sql), TIMEOUT, secrets));
         check(result);
         List<List<String>> rows = new ArrayList<>();
