@@ -25,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -739,6 +740,20 @@ final class MariaDbInstance implements DatastoreInstance {
     }
 
     static void copyTree(Path source, Path target) {
+        copyTree(source, target, (from, to) -> Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING));
+    }
+
+    /** How {@link #copyTree} copies one file (tests put a failing one in its place). */
+    interface FileCopy {
+        void copy(Path from, Path to) throws IOException;
+    }
+
+    /**
+     * Copies the template's tree into {@code target}, which is empty. A copy that fails (a full
+     * disk, say) removes what it copied: a failed build leaves no partial data directory to fill
+     * the disk further.
+     */
+    static void copyTree(Path source, Path target, FileCopy copy) {
         try {
             Files.walkFileTree(source, new SimpleFileVisitor<>() {
                 @Override
@@ -749,13 +764,28 @@ final class MariaDbInstance implements DatastoreInstance {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.copy(file, target.resolve(source.relativize(file)), StandardCopyOption.REPLACE_EXISTING);
+                    copy.copy(file, target.resolve(source.relativize(file)));
                     return FileVisitResult.CONTINUE;
                 }
             });
         } catch (IOException e) {
-            throw new DatastoreException("Could not copy the data directory template " + source + ".", e);
+            DatastoreException failure = new DatastoreException("Could not copy the data directory template into "
+                    + target + ": " + reason(e), e);
+            try {
+                deleteContents(target);
+            } catch (RuntimeException cleanup) {
+                failure.addSuppressed(cleanup);
+            }
+            throw failure;
         }
+    }
+
+    /** What went wrong, without the paths a {@link FileSystemException} repeats. */
+    private static String reason(IOException e) {
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return String.valueOf(e.getMessage());
     }
 
     static void deleteContents(Path dir) {
