@@ -261,16 +261,19 @@ public final class InstanceRepository {
                 .execute();
     }
 
-    /** The build finished: the engine runs, the request's secrets are erased. */
-    public void markBuilt(String id) {
-        dsl.update(INSTANCES)
+    /**
+     * The build finished: the engine runs, the request's secrets are erased. Returns false, changing
+     * nothing, when the instance is no longer building (the build timed out, or it was deleted).
+     */
+    public boolean markBuilt(String id) {
+        return dsl.update(INSTANCES)
                 .set(INSTANCES.TASK, Task.NONE.name())
                 .set(INSTANCES.HEALTH, Health.RUNNING.name())
                 .set(INSTANCES.STEP, "READY")
                 .setNull(INSTANCES.BUILD_REQUEST)
                 .set(INSTANCES.UPDATED_AT, utc(Instant.now()))
                 .where(INSTANCES.ID.eq(id), INSTANCES.TASK.eq(Task.BUILDING.name()))
-                .execute();
+                .execute() == 1;
     }
 
     /**

@@ -279,7 +279,10 @@ public final class InstanceWorkflows implements AutoCloseable {
                 InstanceContext context = contexts.context(row).orElseThrow();
                 backups.get().restoreInto(restore.get(), context, instance.get());
             }
-            repository.markBuilt(id);
+            if (!repository.markBuilt(id)) {
+                abandon(id, instance.get());
+                return false;
+            }
             configuration.restarted(id);
             LOG.info("Instance {} is ACTIVE after {} ms of build", id, (System.nanoTime() - started) / 1_000_000);
         } catch (InvalidRequestException e) {
@@ -292,6 +295,28 @@ public final class InstanceWorkflows implements AutoCloseable {
             fail(id, instance, "Build failed: " + e.getMessage());
         }
         return false;
+    }
+
+    /**
+     * A build that finished after its instance stopped building (the build timeout set it to ERROR,
+     * and it may have been deleted since): its engine must not run on, nor its files outlive the
+     * instance.
+     */
+    private void abandon(String id, DatastoreInstance instance) {
+        boolean gone = repository.find(id).map(r -> r.getDeleted()
+                || InstanceStatus.Task.DELETING.name().equals(r.getTask())).orElse(true);
+        LOG.warn("The build of instance {} finished after the instance stopped building; {}", id,
+                gone ? "removing what it created" : "stopping its engine");
+        if (gone) {
+            provider.remove(id);
+            return;
+        }
+        try {
+            instance.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not stop the engine of instance {}: {}", id, e.getMessage());
+            provider.killProcesses(id);
+        }
     }
 
     /** Whether {@code failure} says that a socket could not be bound (EADDRINUSE), as engines report it. */

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,10 @@ final class StuckBuildTest {
     /** A datastore whose engine hangs during preparation, as a wedged installer would. */
     static final class HangingDatastore implements Datastore {
         final CountDownLatch release = new CountDownLatch(1);
+        /** Whether the engine the preparation started runs. */
+        final AtomicBoolean running = new AtomicBoolean();
+        /** Whether a preparation finished. */
+        final AtomicBoolean prepared = new AtomicBoolean();
 
         @Override
         public String type() {
@@ -70,19 +75,23 @@ final class StuckBuildTest {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
+                    running.set(true);
+                    prepared.set(true);
                 }
 
                 @Override
                 public void start() {
+                    running.set(true);
                 }
 
                 @Override
                 public void stop() {
+                    running.set(false);
                 }
 
                 @Override
                 public HealthStatus status() {
-                    return HealthStatus.SHUTDOWN;
+                    return running.get() ? HealthStatus.RUNNING : HealthStatus.SHUTDOWN;
                 }
 
                 @Override
@@ -121,6 +130,28 @@ final class StuckBuildTest {
             await(() -> core.instances().list("p1"), List::isEmpty);
             assertThat(home.resolve("instances").resolve(created.id())).doesNotExist();
             driver.release.countDown();
+        } finally {
+            driver.release.countDown();
+        }
+    }
+
+    @Test
+    void aBuildThatFinishesAfterItTimedOutStopsTheEngineItStarted(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve(CoreConfig.FILE_NAME),
+                "build.timeout-seconds=1\nhealth.interval-ms=200\ninstances.port-range=37410-37419\n");
+        HangingDatastore driver = new HangingDatastore();
+        try (Reddwarf core = Reddwarf.start(CoreConfig.load(home), DriverRegistry.of(List.<Datastore>of(driver).iterator()))) {
+            InstanceView created = core.instances().create("p1", new CreateInstanceRequest("late", "1", 1,
+                    Optional.of("hanging"), Optional.empty(), List.of(), List.of()));
+            await(() -> core.instances().get("p1", created.id()), v -> v.status() == InstanceStatus.ERROR);
+
+            driver.release.countDown();
+            await(driver.prepared::get, done -> done);
+            await(driver.running::get, running -> !running);
+            InstanceView failed = core.instances().get("p1", created.id());
+            assertThat(failed.status()).isEqualTo(InstanceStatus.ERROR);
+            assertThat(failed.fault()).get().extracting(InstanceView.Fault::message)
+                    .isEqualTo("The build did not finish within 1 s.");
         } finally {
             driver.release.countDown();
         }
