@@ -21,10 +21,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Kills the packaged server with SIGKILL while five instances build, starts it again and checks the
- * crash-safety promises: every instance settles (ACTIVE or ERROR) within 60 s, no engine process and
- * no directory exists without a live record, exactly one engine runs per ACTIVE instance, and an
- * instance that was ACTIVE kept serving queries while the control plane was down.
+ * Kills the packaged server with SIGKILL while five instances build (at least one of them provably
+ * half-way: its files exist, its data directory is not prepared yet), starts it again and checks
+ * the crash-safety promises: every instance settles (ACTIVE or ERROR) within 60 s, no engine process
+ * and no directory exists without a live record, exactly one engine runs per ACTIVE instance and no
+ * process at all per ERROR instance (one interrupted build is made unable to resume, so there is
+ * one), and an instance that was ACTIVE kept serving queries while the control plane was down.
  */
 final class CrashRecoveryIT {
     private PackagedServer server;
@@ -50,8 +52,26 @@ final class CrashRecoveryIT {
         for (int i = 0; i < 5; i++) {
             building.add(server.createInstance("crash" + i, "1", 1).get("id").asText());
         }
-        Thread.sleep(150);
+        // the kill must land inside builds: once one has files on disk, at once
+        Path instancesDir = server.home.resolve("instances");
+        waitUntil(Duration.ofSeconds(30), "a build has started on disk",
+                () -> building.stream().anyMatch(id -> Files.isDirectory(instancesDir.resolve(id))));
         server.kill();
+        // a build is in flight when its files exist and the driver has not marked its data directory prepared
+        List<String> inFlight = building.stream()
+                .filter(id -> Files.isDirectory(instancesDir.resolve(id)))
+                .filter(id -> !Files.exists(instancesDir.resolve(id).resolve("data").resolve(".reddwarf-prepared")))
+                .toList();
+        System.out.println(inFlight.size() + " of " + building.size() + " builds were in flight when the server was killed");
+        assertThat(inFlight).as("builds in flight when the server was killed").isNotEmpty();
+        // one interrupted build cannot resume (its data directory turned into a file while the server was down):
+        // it must end in ERROR, and with it whatever the first attempt started
+        String broken = inFlight.getFirst();
+        System.out.println("The build that cannot resume had " + instanceProcesses(true).values().stream()
+                .filter(broken::equals).count() + " engine(s) running when the server was killed");
+        Path brokenData = instancesDir.resolve(broken).resolve("data");
+        deleteTree(brokenData);
+        Files.writeString(brokenData, "not a directory");
 
         assertThat(query(steadyPort)).as("ACTIVE instance keeps serving while the control plane is down").isTrue();
         Set<String> statesSeen = new HashSet<>();
@@ -76,17 +96,22 @@ final class CrashRecoveryIT {
             statuses.put(i.get("id").asText(), i.get("status").asText());
         }
         assertThat(statuses.keySet()).containsAll(building).contains(steadyId);
-        assertThat(statuses).containsEntry(steadyId, "ACTIVE");
+        assertThat(statuses).containsEntry(steadyId, "ACTIVE").containsEntry(broken, "ERROR");
+        assertThat(show(broken).get("fault").get("message").asText()).startsWith("Build failed: ");
 
-        Map<Long, String> engines = enginePids();
+        Map<Long, String> engines = instanceProcesses(true);
+        Map<Long, String> processes = instanceProcesses(false);
         Set<String> dirs = instanceDirs();
         assertThat(dirs).as("no directory without a record").isSubsetOf(statuses.keySet());
-        assertThat(new HashSet<>(engines.values())).as("no engine without a record").isSubsetOf(statuses.keySet());
+        assertThat(new HashSet<>(processes.values())).as("no process without a record").isSubsetOf(statuses.keySet());
         for (Map.Entry<String, String> e : statuses.entrySet()) {
             long count = engines.values().stream().filter(e.getKey()::equals).count();
             if (e.getValue().equals("ACTIVE")) {
                 assertThat(count).as("exactly one engine for ACTIVE instance %s", e.getKey()).isEqualTo(1);
                 assertThat(query(show(e.getKey()).get("port").asInt())).isTrue();
+            } else {
+                assertThat(processes).as("no engine or other process left for ERROR instance %s", e.getKey())
+                        .doesNotContainValue(e.getKey());
             }
         }
         assertThat(query(steadyPort)).isTrue();
@@ -109,17 +134,31 @@ final class CrashRecoveryIT {
         return p.waitFor() == 0 && out.contains("1");
     }
 
-    /** Engine processes running from this home's instance directories, by pid, with their instance id. */
-    private Map<Long, String> enginePids() {
+    /** Processes running from this home's instance directories (engines, their sandboxes, tools), by pid, with their instance id. */
+    private Map<Long, String> instanceProcesses(boolean enginesOnly) {
         String prefix = server.home.resolve("instances").toString() + "/";
         Map<Long, String> found = new TreeMap<>();
-        ProcessHandle.allProcesses().forEach(h -> h.info().commandLine().ifPresent(cmd -> {
-            int at = cmd.indexOf(prefix);
-            if (cmd.contains("mariadbd") && at >= 0 && cmd.length() >= at + prefix.length() + 36) {
-                found.put(h.pid(), cmd.substring(at + prefix.length(), at + prefix.length() + 36));
-            }
-        }));
+        ProcessHandle.allProcesses()
+                // an engine is the mariadbd executable itself, not the sandbox whose command line names it
+                .filter(h -> !enginesOnly || h.info().command().map(c -> c.endsWith("/mariadbd")).orElse(false))
+                .forEach(h -> h.info().commandLine().ifPresent(cmd -> {
+                    int at = cmd.indexOf(prefix);
+                    if (at >= 0 && cmd.length() >= at + prefix.length() + 36) {
+                        found.put(h.pid(), cmd.substring(at + prefix.length(), at + prefix.length() + 36));
+                    }
+                }));
         return found;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(root)) {
+            for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private Set<String> instanceDirs() throws IOException {
