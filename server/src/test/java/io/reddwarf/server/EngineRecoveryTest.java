@@ -186,6 +186,67 @@ final class EngineRecoveryTest {
         live.awaitGone(id, port);
     }
 
+    @Test
+    void anEngineThatKeepsStoppingIsStartedAgainAfterGrowingWaitsAndIsErrorMeanwhile() {
+        String id = create(live, "crashy");
+        int port = live.awaitStatus(id, "ACTIVE", Duration.ofSeconds(120)).get("port").asInt();
+
+        // the first stop: started again at once
+        long engine = onlyEngine(id);
+        signal("KILL", engine);
+        long first = awaitNewEngine(id, engine, System.nanoTime());
+        await(live, id, "ACTIVE", Duration.ofSeconds(30));
+        assertThat(live.show(id).get("fault").get("message").asText())
+                .startsWith("The engine stopped unexpectedly; Reddwarf started it again.");
+
+        // the second and third: ERROR while waiting 1 s, then 2 s, saying so
+        List<Long> downMillis = new ArrayList<>(List.of(first));
+        List<String> waiting = new ArrayList<>();
+        for (int stop = 2; stop <= 3; stop++) {
+            engine = onlyEngine(id);
+            signal("KILL", engine);
+            long killed = System.nanoTime();
+            waiting.add(awaitWaitingFault(id));
+            downMillis.add(awaitNewEngine(id, engine, killed));
+            await(live, id, "ACTIVE", Duration.ofSeconds(30));
+            assertThat(live.show(id).get("fault").get("message").asText()).startsWith("The engine stopped unexpectedly "
+                    + stop + " times in a row; Reddwarf started it again.");
+        }
+        System.out.println("Engine killed 3 times: down for " + downMillis + " ms; faults while down: " + waiting);
+
+        assertThat(waiting.get(0)).startsWith("The engine stopped unexpectedly 2 times in a row; Reddwarf starts it"
+                + " again in 1 s.");
+        assertThat(waiting.get(1)).startsWith("The engine stopped unexpectedly 3 times in a row; Reddwarf starts it"
+                + " again in 2 s.");
+        assertThat(downMillis.get(1)).as("down after the second stop").isGreaterThanOrEqualTo(1_000L);
+        assertThat(downMillis.get(2)).as("down after the third stop").isGreaterThanOrEqualTo(2_000L);
+        assertThat(query(port)).isTrue();
+
+        assertThat(live.http.delete(live.instances() + "/" + id).status()).isEqualTo(202);
+        live.awaitGone(id, port);
+    }
+
+    /** Waits until another engine than {@code gone} runs; returns the milliseconds since {@code since}. */
+    private static long awaitNewEngine(String id, long gone, long since) {
+        LiveServer.await(Duration.ofSeconds(30), () -> engines(id).stream().anyMatch(pid -> pid != gone),
+                "engine of " + id + " started again");
+        return millis(since, System.nanoTime());
+    }
+
+    /** The fault shown while the instance is ERROR, its engine down and waiting for its next start. */
+    private static String awaitWaitingFault(String id) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode shown = live.show(id);
+            if (shown.get("status").asText().equals("ERROR") && shown.has("fault")
+                    && shown.get("fault").get("message").asText().contains("starts it again in")) {
+                return shown.get("fault").get("message").asText();
+            }
+            LiveServer.sleep(20);
+        }
+        return fail("instance " + id + " never shown ERROR waiting for its engine's start: " + live.show(id));
+    }
+
     private static String create(LiveServer server, String name) {
         Http.Answer created = server.http.post(server.instances(), """
                 {"instance": {"name": "%s", "flavorRef": "1", "volume": {"size": 1},
@@ -208,11 +269,16 @@ final class EngineRecoveryTest {
     }
 
     private static long onlyEngine(String id) {
-        List<ProcessHandle> engines = LiveServer.enginesOf(id).stream()
-                .filter(p -> p.info().command().map(c -> c.endsWith("mariadbd")).orElse(false))
-                .toList();
+        List<Long> engines = engines(id);
         assertThat(engines).as("engines of %s", id).hasSize(1);
-        return engines.getFirst().pid();
+        return engines.getFirst();
+    }
+
+    private static List<Long> engines(String id) {
+        return LiveServer.enginesOf(id).stream()
+                .filter(p -> p.info().command().map(c -> c.endsWith("mariadbd")).orElse(false))
+                .map(ProcessHandle::pid)
+                .toList();
     }
 
     private static void signal(String signal, long pid) {

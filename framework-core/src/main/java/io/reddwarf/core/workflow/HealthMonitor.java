@@ -58,6 +58,13 @@ public final class HealthMonitor implements AutoCloseable {
 
     private record Unanswered(int probes, Instant since) {}
 
+    /**
+     * Per instance whose engine is down, since when: the wait before its next start counts from
+     * there (from the last failed start when starts fail). Lost with the process: after a restart
+     * of the control plane the wait counts from the first probe that finds the engine down.
+     */
+    private final Map<String, Instant> downSince = new ConcurrentHashMap<>();
+
     /** Why the health loop starts an engine by itself. */
     private enum Cause { STOPPED, HUNG }
 
@@ -111,6 +118,7 @@ public final class HealthMonitor implements AutoCloseable {
                 workflows.locks().tryHolding(row.getId(), Duration.ZERO, () -> probe(row.getId()));
             } else if (task != Task.NONE) {
                 unanswered.remove(row.getId());
+                downSince.remove(row.getId());
             }
         }
     }
@@ -126,6 +134,7 @@ public final class HealthMonitor implements AutoCloseable {
         Optional<InstancesRecord> current = idle(id);
         if (current.isEmpty()) {
             unanswered.remove(id);
+            downSince.remove(id);
             return;
         }
         InstancesRecord row = current.get();
@@ -151,6 +160,7 @@ public final class HealthMonitor implements AutoCloseable {
         switch (status) {
             case RUNNING -> {
                 unanswered.remove(id);
+                downSince.remove(id);
                 repository.setHealth(id, Health.RUNNING);
                 Optional<Instant> restartedAt = Optional.ofNullable(row.getEngineRestartedAt()).map(InstanceRepository::instant);
                 boolean settled = restartedAt.isEmpty() || !restartedAt.get().plus(recovery.stableAfter()).isAfter(now);
@@ -192,8 +202,7 @@ public final class HealthMonitor implements AutoCloseable {
     private void down(InstancesRecord row, DatastoreInstance instance, Cause cause, Instant now) {
         String id = row.getId();
         int series = restartsInSeries(row, now);
-        Instant due = series == 0 ? now : InstanceRepository.instant(row.getEngineRestartedAt())
-                .plus(recovery.delayBefore(series + 1));
+        Instant due = downSince.computeIfAbsent(id, k -> now).plus(recovery.delayBefore(series + 1));
         if (!due.isAfter(now)) {
             if (recovering.add(id)) {
                 Unanswered hung = unanswered.remove(id);
@@ -228,6 +237,7 @@ public final class HealthMonitor implements AutoCloseable {
             workflows.locks().holding(id, () -> {
                 Optional<InstancesRecord> row = idle(id);
                 if (row.isEmpty()) {
+                    downSince.remove(id);
                     return;
                 }
                 List<String> errors = instance.lastErrors();
@@ -250,12 +260,14 @@ public final class HealthMonitor implements AutoCloseable {
                     LOG.error("Instance {}: the engine did not start again ({} in a row); next attempt in {} s: {}",
                             id, n, wait, e.getMessage());
                     repository.setHealth(id, Health.CRASHED);
+                    downSince.put(id, Instant.now());
                     repository.setEngineFault(id, withErrors("The engine stopped unexpectedly and did not start again"
                             + " (" + n + (n == 1 ? " attempt" : " attempts") + " in a row); Reddwarf tries again in "
                             + wait + " s.", instance.lastErrors()));
                     return;
                 }
                 repository.setHealth(id, Health.RUNNING);
+                downSince.remove(id);
                 if (cause == Cause.HUNG) {
                     repository.setEngineFault(id, "The engine did not answer " + hung.probes() + " health checks in a"
                             + " row over " + Duration.between(hung.since(), Instant.now()).toSeconds()
