@@ -191,13 +191,12 @@ final class EngineRecoveryTest {
         String id = create(live, "crashy");
         int port = live.awaitStatus(id, "ACTIVE", Duration.ofSeconds(120)).get("port").asInt();
 
-        // the first stop: started again at once
+        // the first stop: started again at once, in the log only
         long engine = onlyEngine(id);
         signal("KILL", engine);
         long first = awaitNewEngine(id, engine, System.nanoTime());
         await(live, id, "ACTIVE", Duration.ofSeconds(30));
-        assertThat(live.show(id).get("fault").get("message").asText())
-                .startsWith("The engine stopped unexpectedly; Reddwarf started it again.");
+        assertThat(live.show(id).has("fault")).as(live.show(id).toString()).isFalse();
 
         // the second and third: ERROR while waiting 1 s, then 2 s, saying so
         List<Long> downMillis = new ArrayList<>(List.of(first));

@@ -272,11 +272,10 @@ public final class HealthMonitor implements AutoCloseable {
                     repository.setEngineFault(id, "The engine did not answer " + hung.probes() + " health checks in a"
                             + " row over " + Duration.between(hung.since(), Instant.now()).toSeconds()
                             + " s; Reddwarf killed it and started it again.");
-                } else {
-                    repository.setEngineFault(id, withErrors(n == 1
-                            ? "The engine stopped unexpectedly; Reddwarf started it again."
-                            : "The engine stopped unexpectedly " + n + " times in a row; Reddwarf started it again.",
-                            errors));
+                } else if (n > 1) {
+                    // a single stop that one start mended is in the log only; a series is trouble to show
+                    repository.setEngineFault(id, withErrors("The engine stopped unexpectedly " + n
+                            + " times in a row; Reddwarf started it again.", errors));
                 }
                 LOG.info("Instance {}: the engine runs again", id);
             });
