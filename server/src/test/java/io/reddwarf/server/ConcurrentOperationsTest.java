@@ -32,7 +32,8 @@ final class ConcurrentOperationsTest {
 
     @BeforeAll
     static void start() {
-        live = new LiveServer("race", 36900, 36919);
+        // ten rounds of seventeen requests and the polling between them exceed the default rate limit
+        live = new LiveServer("race", 36900, 36919, "api.rate-limit-per-minute=100000\n");
     }
 
     @AfterAll
