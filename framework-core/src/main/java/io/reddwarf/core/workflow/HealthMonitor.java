@@ -240,9 +240,14 @@ public final class HealthMonitor implements AutoCloseable {
                     downSince.remove(id);
                     return;
                 }
+                if (instance.status() == HealthStatus.RUNNING) {
+                    // it answered again (or was started) while this waited for the lock
+                    downSince.remove(id);
+                    return;
+                }
                 List<String> errors = instance.lastErrors();
+                long seconds = cause == Cause.HUNG ? Duration.between(hung.since(), Instant.now()).toSeconds() : 0;
                 if (cause == Cause.HUNG) {
-                    long seconds = Duration.between(hung.since(), Instant.now()).toSeconds();
                     LOG.warn("Instance {}: the engine did not answer {} health probes in a row over {} s; killing it",
                             id, hung.probes(), seconds);
                     repository.setEngineFault(id, "The engine did not answer " + hung.probes() + " health checks in a"
@@ -270,8 +275,7 @@ public final class HealthMonitor implements AutoCloseable {
                 downSince.remove(id);
                 if (cause == Cause.HUNG) {
                     repository.setEngineFault(id, "The engine did not answer " + hung.probes() + " health checks in a"
-                            + " row over " + Duration.between(hung.since(), Instant.now()).toSeconds()
-                            + " s; Reddwarf killed it and started it again.");
+                            + " row over " + seconds + " s; Reddwarf killed it and started it again.");
                 } else if (n > 1) {
                     // a single stop that one start mended is in the log only; a series is trouble to show
                     repository.setEngineFault(id, withErrors("The engine stopped unexpectedly " + n
