@@ -12,9 +12,8 @@ import io.reddwarf.core.backup.DefaultBackupStrategyService;
 import io.reddwarf.core.backup.BackupWorkflows;
 import io.reddwarf.core.backup.DefaultBackupService;
 import io.reddwarf.core.account.AccountService;
-import io.reddwarf.core.account.AccessRepairingAccountService;
 import io.reddwarf.core.account.DefaultAccountService;
-import io.reddwarf.core.account.LockingAccountService;
+import io.reddwarf.core.account.GuardedAccountService;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.catalog.RegistryDatastoreCatalog;
@@ -107,9 +106,8 @@ public final class Reddwarf implements AutoCloseable {
                 workflows, quotas, backupStrategies);
         this.instances = new DefaultInstanceService(config, repository, datastores, flavors, drivers, provider,
                 secrets, workflows, quotas, Optional.of(configurations), Optional.of(backups));
-        this.accounts = new LockingAccountService(new AccessRepairingAccountService(new DefaultAccountService(
-                repository, new RootHistoryRepository(database.dsl()), drivers, workflows), repository, workflows),
-                repository, locks);
+        this.accounts = new GuardedAccountService(new DefaultAccountService(repository,
+                new RootHistoryRepository(database.dsl()), drivers, workflows), repository, workflows, locks);
         reconcile(repository, provider);
     }
 
