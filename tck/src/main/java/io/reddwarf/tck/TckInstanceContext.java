@@ -199,7 +199,8 @@ public record TckInstanceContext(
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(context.logDir().resolve(daemon.name() + ".out").toFile()));
             builder.environment().putAll(daemon.environment());
             try {
-                long pid = builder.start().pid();
+                long started = builder.start().pid();
+                long pid = awaitExec(started, daemon.argv().getFirst());
                 Files.writeString(pidFile(daemon.name()), Long.toString(pid), UTF_8);
                 return pid;
             } catch (IOException e) {
@@ -255,6 +256,32 @@ public record TckInstanceContext(
         private static void chown(Path path, int uid, int gid) throws IOException {
             Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+        }
+
+        /**
+         * The pid of the daemon once it runs its program: the started process itself, which setsid
+         * and setpriv exec in place, or, where setsid had to fork, the process of this home that
+         * runs the program. Returns the started pid if neither appears within five seconds.
+         */
+        private long awaitExec(long started, String program) {
+            String home = context.homeDir().toString();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() - deadline < 0) {
+                if (commandLine(started).startsWith(program + " ")) {
+                    return started;
+                }
+                if (!isLive(started)) {
+                    OptionalLong forked = ProcessHandle.allProcesses()
+                            .mapToLong(ProcessHandle::pid)
+                            .filter(p -> isLive(p) && commandLine(p).startsWith(program + " ") && commandLine(p).contains(home))
+                            .findFirst();
+                    if (forked.isPresent()) {
+                        return forked.getAsLong();
+                    }
+                }
+                Thread.onSpinWait();
+            }
+            return started;
         }
 
         @Override
