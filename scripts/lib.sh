@@ -31,8 +31,8 @@ reddwarf_ensure_packages() {
 }
 
 # What instances need at run time (libaio1 and libnuma1: the MySQL 8.0 server of the mysql datastore;
-# bubblewrap: the sandbox engines run in when the control plane runs as root; openssl: the instances'
-# TLS certificates).
-REDDWARF_RUNTIME_PACKAGES=(mariadb-server mariadb-client mariadb-backup libaio1 libnuma1 bubblewrap openssl)
-# What the test suite needs in addition: the real OpenStack CLI with the Trove plugin.
-REDDWARF_TEST_PACKAGES=(python3-openstackclient python3-troveclient)
+# bubblewrap: the sandbox engines run in when the control plane runs as root).
+REDDWARF_RUNTIME_PACKAGES=(mariadb-server mariadb-client mariadb-backup libaio1 libnuma1 bubblewrap)
+# What the test suite needs in addition: the real OpenStack CLI with the Trove plugin, and openssl,
+# which checks the certificates the control plane issues.
+REDDWARF_TEST_PACKAGES=(python3-openstackclient python3-troveclient openssl)

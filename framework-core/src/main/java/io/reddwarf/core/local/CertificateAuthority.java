@@ -1,32 +1,63 @@
 package io.reddwarf.core.local;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import io.reddwarf.spi.DatastoreException;
 import io.reddwarf.spi.TlsFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.StringReader;
+import java.math.BigInteger;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The deployment's certificate authority: an ECDSA P-256 key ({@code state/ca-key.pem}, 0600, never
- * copied to an instance) and its self-signed certificate ({@code state/ca.pem}, published as
- * {@code ca.pem} in the home and through the API). It signs one certificate per instance for the
- * address the instance listens on; the instance gets its own key. Keys and certificates are made
- * by Debian's {@code openssl} command, so no cryptography is written here.
+ * The deployment's certificate authority: an ECDSA P-256 key ({@code state/ca-key.pem}, PKCS#8,
+ * 0600, never copied to an instance) and its self-signed certificate ({@code state/ca.pem},
+ * published as {@code ca.pem} in the home and through the API). It signs one certificate per
+ * instance for the address the instance listens on; the instance gets its own key. Keys are made
+ * and signatures computed by the JDK's own providers; Bouncy Castle only encodes the certificates,
+ * in process, so issuing one costs no program start on an instance's build path.
  */
 public final class CertificateAuthority {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateAuthority.class);
@@ -35,25 +66,28 @@ public final class CertificateAuthority {
     static final String INSTANCE_CERTIFICATE = "tls-cert.pem";
     static final String INSTANCE_KEY = "tls-key.pem";
     static final String INSTANCE_AUTHORITY = "tls-ca.pem";
-    private static final long AUTHORITY_DAYS = 3650;
-    private static final long INSTANCE_DAYS = 825;
+    private static final Duration AUTHORITY_VALIDITY = Duration.ofDays(3650);
+    private static final Duration INSTANCE_VALIDITY = Duration.ofDays(825);
+    /** Certificates are valid from a little before they are made, for clients whose clocks lag. */
+    private static final Duration BACKDATE = Duration.ofMinutes(5);
+    private static final String SIGNATURE = "SHA256withECDSA";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Path key;
-    private final Path certificate;
     private final String pem;
+    private final PrivateKey signingKey;
+    private final X509CertificateHolder issuer;
 
     private CertificateAuthority(Path key, Path certificate) throws IOException {
-        this.key = key;
-        this.certificate = certificate;
         this.pem = Files.readString(certificate, UTF_8);
+        this.signingKey = readPrivateKey(Files.readString(key, US_ASCII));
+        this.issuer = readCertificate(pem);
     }
 
     /**
      * The authority kept in {@code stateDir}, created on first use, with its certificate also
      * written to {@code published} (readable by everyone: it is public).
      *
-     * @throws DatastoreException if {@code openssl} fails or is missing
+     * @throws DatastoreException if the files cannot be read or written
      */
     public static CertificateAuthority loadOrCreate(Path stateDir, Path published) {
         Path key = stateDir.resolve(KEY_FILE);
@@ -61,23 +95,19 @@ public final class CertificateAuthority {
         try {
             Files.createDirectories(stateDir);
             if (!Files.exists(key) || !Files.exists(certificate)) {
-                Path scratch = Files.createTempDirectory(stateDir, ".ca-",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                try {
-                    Path newKey = scratch.resolve(KEY_FILE);
-                    Path newCertificate = scratch.resolve(CERTIFICATE_FILE);
-                    openssl(List.of("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                            "-keyout", newKey.toString(), "-out", newCertificate.toString(),
-                            "-days", Long.toString(AUTHORITY_DAYS), "-sha256",
-                            "-subj", "/O=Reddwarf/CN=Reddwarf instance CA " + UUID.randomUUID().toString().substring(0, 8),
-                            "-addext", "basicConstraints=critical,CA:TRUE,pathlen:0",
-                            "-addext", "keyUsage=critical,keyCertSign,cRLSign"));
-                    Files.setPosixFilePermissions(newKey, PosixFilePermissions.fromString("rw-------"));
-                    move(newCertificate, certificate);
-                    move(newKey, key);
-                } finally {
-                    deleteTree(scratch);
-                }
+                KeyPair pair = newKeyPair();
+                X500Name subject = name("Reddwarf instance CA " + UUID.randomUUID().toString().substring(0, 8));
+                JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+                Instant now = Instant.now();
+                JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
+                        Date.from(now.minus(BACKDATE)), Date.from(now.plus(AUTHORITY_VALIDITY)), subject, pair.getPublic());
+                builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+                builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+                builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(pair.getPublic()));
+                String certificatePem = pem("CERTIFICATE", sign(builder, pair.getPrivate()).getEncoded());
+                // the key first: a certificate without its key would be taken for a complete authority
+                writeAtomically(key, pem("PRIVATE KEY", pair.getPrivate().getEncoded()), "rw-------");
+                writeAtomically(certificate, certificatePem, "rw-------");
                 LOG.info("Created the deployment's certificate authority in {}", certificate);
             }
             Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
@@ -87,7 +117,7 @@ public final class CertificateAuthority {
                 writeAtomically(published, authority.pem, "rw-r--r--");
             }
             return authority;
-        } catch (IOException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new DatastoreException("Could not set up the certificate authority in " + stateDir + ": " + e.getMessage(), e);
         }
     }
@@ -106,75 +136,101 @@ public final class CertificateAuthority {
     /**
      * Issues the instance its own key and a certificate for {@code address} (and {@code localhost}),
      * written into {@code confDir} (0600, the control plane's; the supervisor lets the engine read
-     * them). The key and certificate land together: a reader sees the old pair or the new one.
+     * them). The key is written before the certificate, each replaced atomically.
      *
-     * @throws DatastoreException if {@code openssl} fails
+     * @throws DatastoreException if the files cannot be written
      */
     public TlsFiles issue(Path confDir, String instanceId, String address) {
         requireNonNull(instanceId, "instanceId is null");
+        requireNonNull(address, "address is null");
         TlsFiles files = filesIn(confDir);
         try {
-            Path scratch = Files.createTempDirectory(confDir, ".tls-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            try {
-                Path newKey = scratch.resolve(INSTANCE_KEY);
-                Path request = scratch.resolve("request.pem");
-                Path extensions = scratch.resolve("extensions.cnf");
-                Path newCertificate = scratch.resolve(INSTANCE_CERTIFICATE);
-                String san = (address.matches("[0-9.]+|[0-9a-fA-F:]+") ? "IP:" : "DNS:") + address
-                        + (address.equals("localhost") ? "" : ",DNS:localhost");
-                Files.writeString(extensions, "basicConstraints=critical,CA:FALSE\n"
-                        + "keyUsage=critical,digitalSignature,keyEncipherment\n"
-                        + "extendedKeyUsage=serverAuth\n"
-                        + "subjectAltName=" + san + "\n", UTF_8);
-                openssl(List.of("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                        "-keyout", newKey.toString(), "-out", request.toString(),
-                        "-subj", "/O=Reddwarf/CN=" + instanceId));
-                openssl(List.of("x509", "-req", "-in", request.toString(), "-CA", certificate.toString(),
-                        "-CAkey", key.toString(), "-set_serial", "0x" + HexFormat.of().formatHex(serial()),
-                        "-days", Long.toString(INSTANCE_DAYS), "-sha256", "-extfile", extensions.toString(),
-                        "-out", newCertificate.toString()));
-                for (Path file : List.of(newKey, newCertificate)) {
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-                }
-                writeAtomically(files.authority(), pem, "rw-------");
-                move(newKey, files.privateKey());
-                move(newCertificate, files.certificate());
-            } finally {
-                deleteTree(scratch);
+            KeyPair pair = newKeyPair();
+            Instant now = Instant.now();
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer.getSubject(), serial(),
+                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(INSTANCE_VALIDITY)), name(instanceId), pair.getPublic());
+            List<GeneralName> names = new ArrayList<>();
+            names.add(isAddressLiteral(address) ? new GeneralName(GeneralName.iPAddress, address)
+                    : new GeneralName(GeneralName.dNSName, address));
+            if (!address.equals("localhost")) {
+                names.add(new GeneralName(GeneralName.dNSName, "localhost"));
             }
+            JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+            builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(pair.getPublic()));
+            builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuer));
+            X509Certificate issued = sign(builder, signingKey);
+            writeAtomically(files.authority(), pem, "rw-------");
+            writeAtomically(files.privateKey(), pem("PRIVATE KEY", pair.getPrivate().getEncoded()), "rw-------");
+            writeAtomically(files.certificate(), pem("CERTIFICATE", issued.getEncoded()), "rw-------");
             return files;
-        } catch (IOException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new DatastoreException("Could not issue the certificate of instance " + instanceId + ": " + e.getMessage(), e);
         }
     }
 
-    private static byte[] serial() {
+    /** An IPv4 or IPv6 address written as numbers (a name otherwise). */
+    private static boolean isAddressLiteral(String address) {
+        return address.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9a-fA-F]*:[0-9a-fA-F:.]*");
+    }
+
+    private static KeyPair newKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+        return generator.generateKeyPair();
+    }
+
+    private static X500Name name(String commonName) {
+        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Reddwarf").addRDN(BCStyle.CN, commonName).build();
+    }
+
+    private static X509Certificate sign(JcaX509v3CertificateBuilder builder, PrivateKey key) throws GeneralSecurityException {
+        try {
+            X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder(SIGNATURE).build(key));
+            return new JcaX509CertificateConverter().getCertificate(holder);
+        } catch (OperatorCreationException e) {
+            throw new GeneralSecurityException(e.getMessage(), e);
+        }
+    }
+
+    private static BigInteger serial() {
         byte[] serial = new byte[16];
         RANDOM.nextBytes(serial);
         serial[0] &= 0x7f;
-        return serial;
+        serial[0] |= 0x01;
+        return new BigInteger(serial);
     }
 
-    private static void openssl(List<String> arguments) throws IOException {
-        List<String> argv = new ArrayList<>();
-        argv.add("openssl");
-        argv.addAll(arguments);
-        Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), UTF_8);
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException("openssl " + arguments.getFirst() + " did not finish within 30 s");
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    /** Reads the authority's key, PKCS#8 or the traditional EC form (as {@code openssl} writes them). */
+    private static PrivateKey readPrivateKey(String text) throws IOException {
+        try (PEMParser parser = new PEMParser(new StringReader(text))) {
+            Object object = parser.readObject();
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            if (object instanceof PrivateKeyInfo info) {
+                return converter.getPrivateKey(info);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running openssl", e);
+            if (object instanceof PEMKeyPair pair) {
+                return converter.getKeyPair(pair).getPrivate();
+            }
+            throw new IOException("the authority's key file holds no private key");
         }
-        if (process.exitValue() != 0) {
-            throw new IOException("openssl " + arguments.getFirst() + " failed (exit code " + process.exitValue() + "): "
-                    + output.strip());
+    }
+
+    private static X509CertificateHolder readCertificate(String text) throws IOException {
+        try (PEMParser parser = new PEMParser(new StringReader(text))) {
+            if (parser.readObject() instanceof X509CertificateHolder holder) {
+                return holder;
+            }
+            throw new IOException("the authority's certificate file holds no certificate");
         }
     }
 
@@ -195,16 +251,6 @@ public final class CertificateAuthority {
             move(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
