@@ -60,4 +60,10 @@ interface Engine {
      * write files or change the server's file locations ({@code FILE}, {@code SUPER} and the like).
      */
     List<String> privilegesWithheldFromRoot();
+
+    /**
+     * The client option that keeps TLS off the instance's unix socket: the socket is reachable only
+     * through the instance's own directory, and a handshake there costs each client run about 30 ms.
+     */
+    String clientSocketWithoutTls();
 }

@@ -101,6 +101,11 @@ final class MariaDbEngine implements Engine {
     }
 
     @Override
+    public String clientSocketWithoutTls() {
+        return "--skip-ssl";
+    }
+
+    @Override
     public String lockRootSql(InstanceContext context, List<Secret> secrets) {
         return "";
     }

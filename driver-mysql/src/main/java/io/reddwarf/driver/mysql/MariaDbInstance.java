@@ -587,7 +587,8 @@ final class MariaDbInstance implements DatastoreInstance {
     }
 
     private MySqlClient client() {
-        return new MySqlClient(context, binaries.require(engine.clientBinary()), socket(), clientConfig());
+        return new MySqlClient(context, binaries.require(engine.clientBinary()), socket(), clientConfig(),
+                engine.clientSocketWithoutTls());
     }
 
     private static String createDatabasesSql(List<DatabaseSpec> databases) {

@@ -30,25 +30,27 @@ final class MySqlClient {
     private final Path client;
     private final Path socket;
     private final Path clientConfig;
+    private final String withoutTls;
 
-    MySqlClient(InstanceContext context, Path client, Path socket, Path clientConfig) {
+    MySqlClient(InstanceContext context, Path client, Path socket, Path clientConfig, String withoutTls) {
         this.context = context;
         this.client = client;
         this.socket = socket;
         this.clientConfig = clientConfig;
+        this.withoutTls = withoutTls;
     }
 
     /** Runs {@code sql} as the engine's superuser, authenticated by the operating-system user (unix_socket). */
     void runAsSocketRoot(String sql, List<Secret> secrets) {
         List<String> argv = List.of(client.toString(), "--no-defaults", "--socket=" + socket, "--user=root",
-                CONNECT_TIMEOUT, "--local-infile=0", "--batch", "--skip-column-names");
+                CONNECT_TIMEOUT, "--local-infile=0", withoutTls, "--batch", "--skip-column-names");
         check(context.processes().exec(new Command(argv, Optional.of(SESSION_SETUP + sql), TIMEOUT, secrets)));
     }
 
     /** Runs {@code sql} as the control plane's administrative account and returns the result rows. */
     List<List<String>> runAsAdmin(String sql, List<Secret> secrets) {
         List<String> argv = List.of(client.toString(), "--defaults-file=" + clientConfig, CONNECT_TIMEOUT,
-                "--local-infile=0", "--batch", "--skip-column-names");
+                "--local-infile=0", withoutTls, "--batch", "--skip-column-names");
         ExecResult result = context.processes().exec(new Command(argv, Optional.of(SESSION_SETUP + sql), TIMEOUT, secrets));
         check(result);
         List<List<String>> rows = new ArrayList<>();

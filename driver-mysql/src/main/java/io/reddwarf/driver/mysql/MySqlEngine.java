@@ -141,6 +141,11 @@ final class MySqlEngine implements Engine {
     }
 
     @Override
+    public String clientSocketWithoutTls() {
+        return "--ssl-mode=DISABLED";
+    }
+
+    @Override
     public String lockRootSql(InstanceContext context, List<Secret> secrets) {
         Secret password = context.secrets().getOrGenerate(ROOT_SECRET);
         secrets.add(password);
