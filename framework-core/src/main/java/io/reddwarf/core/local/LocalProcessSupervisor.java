@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.stream.LongStream;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteWatchdog;
@@ -160,11 +161,44 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
     }
 
     private static OptionalLong daemonBelow(long sandboxPid, String program) {
-        return ProcessHandle.of(sandboxPid).stream()
-                .flatMap(ProcessHandle::descendants)
-                .mapToLong(ProcessHandle::pid)
+        return descendants(sandboxPid)
                 .filter(p -> isRunning(p) && commandLine(p).startsWith(program + " "))
                 .findFirst();
+    }
+
+    /**
+     * The descendants of {@code pid}, read from each process's {@code children} file in /proc: a
+     * sandbox has two or three processes, and this reads only theirs, where
+     * {@link ProcessHandle#descendants()} reads every process of the host on each call (which,
+     * polled while an engine starts, takes CPU from the engine). Falls back to the latter on a
+     * kernel without those files.
+     */
+    static LongStream descendants(long pid) {
+        List<Long> found = new ArrayList<>();
+        List<Long> parents = new ArrayList<>(List.of(pid));
+        while (!parents.isEmpty() && found.size() < 64) {
+            long parent = parents.removeFirst();
+            Path children = PROC.resolve(Long.toString(parent)).resolve("task").resolve(Long.toString(parent)).resolve("children");
+            String list;
+            try {
+                list = Files.readString(children, UTF_8).strip();
+            } catch (NoSuchFileException e) {
+                if (parent == pid && Files.isDirectory(PROC.resolve(Long.toString(pid)))) {
+                    return ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants).mapToLong(ProcessHandle::pid);
+                }
+                continue;
+            } catch (IOException e) {
+                continue;
+            }
+            if (list.isEmpty()) {
+                continue;
+            }
+            for (String child : list.split(" +")) {
+                found.add(Long.parseLong(child));
+                parents.add(Long.parseLong(child));
+            }
+        }
+        return found.stream().mapToLong(Long::longValue);
     }
 
     private static String lastLine(Path file) {
@@ -207,9 +241,7 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
         if (pid.isPresent() && isOwnedAndAlive(pid.getAsLong())) {
             // a control plane stopped between starting a sandbox and recording its daemon left the sandbox's pid
             if (commandLine(pid.getAsLong()).startsWith(EngineSandbox.BWRAP + " ")) {
-                return ProcessHandle.of(pid.getAsLong()).stream()
-                        .flatMap(ProcessHandle::descendants)
-                        .mapToLong(ProcessHandle::pid)
+                return descendants(pid.getAsLong())
                         .filter(p -> isRunning(p) && !commandLine(p).startsWith(EngineSandbox.BWRAP + " ")
                                 && !commandLine(p).startsWith(EngineSandbox.SETPRIV + " "))
                         .findFirst();
