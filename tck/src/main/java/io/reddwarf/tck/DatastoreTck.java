@@ -28,6 +28,7 @@ import io.reddwarf.spi.Endpoint;
 import io.reddwarf.spi.Flavor;
 import io.reddwarf.spi.HealthStatus;
 import io.reddwarf.spi.NotSupportedException;
+import io.reddwarf.spi.Plugins;
 import io.reddwarf.spi.PrepareRequest;
 import io.reddwarf.spi.ReplicationStrategy;
 import io.reddwarf.spi.Secret;
@@ -50,7 +51,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.UUID;
@@ -852,17 +852,7 @@ public abstract class DatastoreTck {
 
     /** Iterates providers the way the control plane does: a broken entry is recorded and skipped. */
     private static <S> List<S> load(Iterator<S> providers, List<Throwable> errors) {
-        List<S> found = new ArrayList<>();
-        while (true) {
-            try {
-                if (!providers.hasNext()) {
-                    return found;
-                }
-                found.add(providers.next());
-            } catch (ServiceConfigurationError | LinkageError e) {
-                errors.add(e);
-            }
-        }
+        return Plugins.load(providers, errors::add);
     }
 
     /** Lists its own resources before its parent's, so the broken entry is met before the driver. */

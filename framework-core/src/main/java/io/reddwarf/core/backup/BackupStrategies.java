@@ -3,11 +3,9 @@ package io.reddwarf.core.backup;
 import io.reddwarf.core.ReddwarfException;
 import io.reddwarf.spi.BackupStrategy;
 import io.reddwarf.spi.DatastoreVersion;
-import java.util.ArrayList;
+import io.reddwarf.spi.Plugins;
 import java.util.List;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,19 +19,8 @@ public final class BackupStrategies {
     }
 
     public static BackupStrategies load(ClassLoader loader) {
-        List<BackupStrategy> found = new ArrayList<>();
-        var iterator = ServiceLoader.load(BackupStrategy.class, loader).iterator();
-        while (true) {
-            try {
-                if (!iterator.hasNext()) {
-                    break;
-                }
-                found.add(iterator.next());
-            } catch (ServiceConfigurationError e) {
-                LOG.warn("Skipping a backup strategy that cannot be loaded: {}", e.getMessage());
-            }
-        }
-        return new BackupStrategies(found);
+        return new BackupStrategies(Plugins.load(BackupStrategy.class, loader,
+                e -> LOG.warn("Skipping a backup strategy that cannot be loaded: {}", e.getMessage())));
     }
 
     public List<BackupStrategy> all() {

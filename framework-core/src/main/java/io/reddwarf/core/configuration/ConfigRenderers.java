@@ -1,11 +1,11 @@
 package io.reddwarf.core.configuration;
 
 import io.reddwarf.spi.ConfigRenderer;
+import io.reddwarf.spi.Plugins;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,17 +26,15 @@ public final class ConfigRenderers {
 
     public static ConfigRenderers of(Iterator<ConfigRenderer> providers) {
         Map<String, ConfigRenderer> found = new LinkedHashMap<>();
-        while (true) {
+        for (ConfigRenderer renderer : Plugins.load(providers,
+                e -> LOG.error("Skipping a configuration renderer that cannot be loaded: {}", e.getMessage()))) {
             try {
-                if (!providers.hasNext()) {
-                    break;
-                }
-                ConfigRenderer renderer = providers.next();
                 if (found.putIfAbsent(renderer.datastoreType(), renderer) != null) {
                     LOG.error("Two configuration renderers claim datastore '{}'; using the first.", renderer.datastoreType());
                 }
-            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-                LOG.error("Skipping a configuration renderer that cannot be loaded: {}", e.getMessage());
+            } catch (RuntimeException | LinkageError e) {
+                LOG.error("Skipping configuration renderer {}: datastoreType() failed: {}", renderer.getClass().getName(),
+                        e.getMessage());
             }
         }
         return new ConfigRenderers(found);

@@ -4,13 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import io.reddwarf.spi.Datastore;
 import io.reddwarf.spi.DatastoreVersion;
+import io.reddwarf.spi.Plugins;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,17 +44,8 @@ public final class DriverRegistry {
     public static DriverRegistry of(Iterator<Datastore> providers) {
         Map<String, Datastore> drivers = new LinkedHashMap<>();
         Map<String, String> problems = new LinkedHashMap<>();
-        while (true) {
-            Datastore driver;
-            try {
-                if (!providers.hasNext()) {
-                    break;
-                }
-                driver = providers.next();
-            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-                LOG.error("Skipping a datastore driver that cannot be loaded: {}", e.getMessage());
-                continue;
-            }
+        for (Datastore driver : Plugins.load(providers,
+                e -> LOG.error("Skipping a datastore driver that cannot be loaded: {}", e.getMessage()))) {
             String type;
             try {
                 type = requireNonNull(driver.type(), "type() returned null");
