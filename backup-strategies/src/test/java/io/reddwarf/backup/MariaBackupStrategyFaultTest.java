@@ -3,6 +3,9 @@ package io.reddwarf.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.reddwarf.backup.pipeline.BackupPipeline;
+import io.reddwarf.backup.pipeline.FileSystemObjectStore;
+import io.reddwarf.backup.pipeline.MasterKey;
 import io.reddwarf.spi.DatastoreException;
 import io.reddwarf.spi.DatastoreVersion;
 import io.reddwarf.spi.Flavor;

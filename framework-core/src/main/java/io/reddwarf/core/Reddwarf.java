@@ -2,9 +2,9 @@ package io.reddwarf.core;
 
 import static java.util.Objects.requireNonNull;
 
-import io.reddwarf.backup.BackupPipeline;
-import io.reddwarf.backup.FileSystemObjectStore;
-import io.reddwarf.backup.MasterKey;
+import io.reddwarf.backup.pipeline.BackupPipeline;
+import io.reddwarf.backup.pipeline.FileSystemObjectStore;
+import io.reddwarf.backup.pipeline.MasterKey;
 import io.reddwarf.core.backup.BackupService;
 import io.reddwarf.core.backup.BackupStrategies;
 import io.reddwarf.core.backup.BackupStrategyService;
@@ -32,6 +32,7 @@ import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.persistence.QuotaRepository;
 import io.reddwarf.core.persistence.RootHistoryRepository;
 import io.reddwarf.core.persistence.SecretBox;
+import io.reddwarf.core.provider.InstanceProvider;
 import io.reddwarf.core.provider.LocalProvider;
 import io.reddwarf.core.provider.PortRange;
 import io.reddwarf.core.quota.DefaultQuotaService;
@@ -77,8 +78,8 @@ public final class Reddwarf implements AutoCloseable {
         this.drivers = drivers;
         this.datastores = new RegistryDatastoreCatalog(drivers);
         this.flavors = new FlavorCatalog(config.flavors());
-        LocalProvider provider = new LocalProvider(config.home(), config.instanceAddress(), config.ports());
-        this.certificateAuthority = provider.authority().certificatePem();
+        InstanceProvider provider = new LocalProvider(config.home(), config.instanceAddress(), config.ports());
+        this.certificateAuthority = provider.certificateAuthorityPem();
         SecretBox secrets = SecretBox.open(config.home().resolve("state").resolve("master.key"));
         InstanceRepository repository = new InstanceRepository(database.dsl());
         BackupRepository backupRepository = new BackupRepository(database.dsl());
@@ -142,22 +143,17 @@ public final class Reddwarf implements AutoCloseable {
      * vanished are set to ERROR. Unfinished workflows are picked up by the scheduler and the health
      * loop.
      */
-    private static void reconcile(InstanceRepository repository, LocalProvider provider) {
+    private static void reconcile(InstanceRepository repository, InstanceProvider provider) {
         List<InstancesRecord> live = repository.listAllLive();
         Set<String> liveIds = live.stream().map(InstancesRecord::getId).collect(Collectors.toSet());
-        for (String id : provider.instanceIdsOnDisk()) {
-            if (!liveIds.contains(id)) {
-                LOG.warn("Removing directory of instance {}, which has no live record", id);
-                provider.remove(id);
-            }
-        }
-        int killed = provider.killOrphans(liveIds);
+        InstanceProvider.Reconciliation released = provider.reconcile(liveIds);
         for (InstancesRecord row : live) {
             if (Task.valueOf(row.getTask()) == Task.NONE && "READY".equals(row.getStep()) && !provider.exists(row.getId())) {
                 repository.markFailed(row.getId(), HealthMonitor.FILES_MISSING);
             }
         }
-        LOG.info("Reconciled {} live instances ({} orphaned processes killed)", live.size(), killed);
+        LOG.info("Reconciled {} live instances ({} released without a live record, {} orphaned processes killed)",
+                live.size(), released.releasedInstances().size(), released.killedProcesses());
     }
 
     public CoreConfig config() {

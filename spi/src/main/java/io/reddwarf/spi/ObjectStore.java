@@ -1,4 +1,4 @@
-package io.reddwarf.backup;
+package io.reddwarf.spi;
 
 import java.io.Closeable;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.reddwarf.backup;
+package io.reddwarf.backup.pipeline;
 
 /**
  * A stored backup cannot be trusted: its checksum differs, it ends early, its chunks fail

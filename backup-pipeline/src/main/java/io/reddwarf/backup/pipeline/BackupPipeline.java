@@ -1,4 +1,4 @@
-package io.reddwarf.backup;
+package io.reddwarf.backup.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
@@ -7,6 +7,7 @@ import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import io.reddwarf.spi.BackupStrategy;
 import io.reddwarf.spi.BackupStrategy.BackupMetadata;
 import io.reddwarf.spi.InstanceContext;
+import io.reddwarf.spi.ObjectStore;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;

@@ -1,4 +1,4 @@
-package io.reddwarf.backup;
+package io.reddwarf.backup.pipeline;
 
 import java.io.IOException;
 import java.io.InputStream;

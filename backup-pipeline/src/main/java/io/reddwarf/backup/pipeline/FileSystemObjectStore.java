@@ -1,7 +1,8 @@
-package io.reddwarf.backup;
+package io.reddwarf.backup.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reddwarf.spi.ObjectStore;
 import java.io.EOFException;
 import java.io.FilterOutputStream;
 import java.io.IOException;

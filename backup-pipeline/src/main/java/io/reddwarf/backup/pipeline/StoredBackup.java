@@ -1,8 +1,9 @@
-package io.reddwarf.backup;
+package io.reddwarf.backup.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
 import io.reddwarf.spi.BackupStrategy.BackupMetadata;
+import io.reddwarf.spi.ObjectStore;
 
 /**
  * What the pipeline stored for one backup.

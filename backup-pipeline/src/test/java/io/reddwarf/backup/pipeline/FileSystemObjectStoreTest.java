@@ -1,8 +1,9 @@
-package io.reddwarf.backup;
+package io.reddwarf.backup.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.reddwarf.spi.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.reddwarf.backup;
+package io.reddwarf.backup.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -17,7 +17,7 @@ import io.reddwarf.core.instance.InstanceStatus.Health;
 import io.reddwarf.core.instance.InstanceStatus.Task;
 import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.persistence.SecretBox;
-import io.reddwarf.core.provider.LocalProvider;
+import io.reddwarf.core.provider.InstanceProvider;
 import io.reddwarf.core.quota.QuotaService;
 import io.reddwarf.core.registry.DriverRegistry;
 import io.reddwarf.core.workflow.InstanceWorkflows;
@@ -46,7 +46,7 @@ public final class DefaultInstanceService implements InstanceService {
     private final DatastoreCatalog datastores;
     private final FlavorCatalog flavors;
     private final DriverRegistry drivers;
-    private final LocalProvider provider;
+    private final InstanceProvider provider;
     private final SecretBox secrets;
     private final InstanceWorkflows workflows;
     private final Optional<ConfigurationService> configurations;
@@ -55,7 +55,7 @@ public final class DefaultInstanceService implements InstanceService {
 
     /** @param configurations configuration groups, for instances created with or updated to use one */
     public DefaultInstanceService(CoreConfig config, InstanceRepository repository, DatastoreCatalog datastores,
-            FlavorCatalog flavors, DriverRegistry drivers, LocalProvider provider, SecretBox secrets,
+            FlavorCatalog flavors, DriverRegistry drivers, InstanceProvider provider, SecretBox secrets,
             InstanceWorkflows workflows, QuotaService quotas, Optional<ConfigurationService> configurations) {
         this(config, repository, datastores, flavors, drivers, provider, secrets, workflows, quotas, configurations,
                 Optional.empty());
@@ -66,7 +66,7 @@ public final class DefaultInstanceService implements InstanceService {
      * @param backups        backups, for instances restored from one
      */
     public DefaultInstanceService(CoreConfig config, InstanceRepository repository, DatastoreCatalog datastores,
-            FlavorCatalog flavors, DriverRegistry drivers, LocalProvider provider, SecretBox secrets,
+            FlavorCatalog flavors, DriverRegistry drivers, InstanceProvider provider, SecretBox secrets,
             InstanceWorkflows workflows, QuotaService quotas, Optional<ConfigurationService> configurations,
             Optional<DefaultBackupService> backups) {
         this.configurations = requireNonNull(configurations, "configurations is null");
@@ -127,7 +127,7 @@ public final class DefaultInstanceService implements InstanceService {
         row.setUpdatedAt(InstanceRepository.utc(now));
         row.setDeleted(false);
         row.setRestoreBackupId(restore.orElse(null));
-        if (repository.insertChecked(row, config.portMin(), config.portMax(), provider::bindable,
+        if (repository.insertChecked(row, config.portMin(), config.portMax(), provider::portAvailable,
                 live -> quotas.check(projectId, live, 1, request.volumeSize(), flavor.ramMb())).isEmpty()) {
             throw new ReddwarfException(ErrorCode.OVER_LIMIT,
                     "No free port is left in the range " + config.portMin() + "-" + config.portMax() + ".");

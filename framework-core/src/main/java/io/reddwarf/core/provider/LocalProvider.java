@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@code $REDDWARF_HOME/instances/<id>/}, sharing pre-initialised data-directory templates under
  * {@code $REDDWARF_HOME/templates/<type>-<version>/}, listening on ports of a configured range.
  */
-public final class LocalProvider {
+public final class LocalProvider implements InstanceProvider {
     private static final Logger LOG = LoggerFactory.getLogger(LocalProvider.class);
     private static final Pattern INSTANCE_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
@@ -85,10 +85,12 @@ public final class LocalProvider {
         }
     }
 
+    @Override
     public String address() {
         return address;
     }
 
+    @Override
     public PortRange ports() {
         return ports;
     }
@@ -104,6 +106,7 @@ public final class LocalProvider {
      * The instance's context; creates its directories only when the instance has none yet, and
      * issues its TLS certificate when it has none (a new instance, or one from before TLS).
      */
+    @Override
     public InstanceContext context(String instanceId, String type, DatastoreVersion version, Flavor flavor, int port) {
         Path home = homeOf(instanceId);
         Path template = templatesDir.resolve(type + "-" + version.name());
@@ -125,8 +128,14 @@ public final class LocalProvider {
         return authority;
     }
 
+    @Override
+    public String certificateAuthorityPem() {
+        return authority.certificatePem();
+    }
+
     /** Whether nothing listens on {@code port} of the instance address right now. */
-    public boolean bindable(int port) {
+    @Override
+    public boolean portAvailable(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(false);
             socket.bind(new InetSocketAddress(InetAddress.getByName(address), port));
@@ -137,7 +146,7 @@ public final class LocalProvider {
     }
 
     /** Ids of the instance directories present on disk. */
-    public Set<String> instanceIdsOnDisk() {
+    Set<String> instanceIdsOnDisk() {
         try (Stream<Path> dirs = Files.list(instancesDir)) {
             return dirs.map(p -> p.getFileName().toString())
                     .filter(n -> INSTANCE_ID.matcher(n).matches())
@@ -148,12 +157,14 @@ public final class LocalProvider {
     }
 
     /** Whether the instance's directory exists. */
+    @Override
     public boolean exists(String instanceId) {
         return Files.isDirectory(homeOf(instanceId));
     }
 
     /** Kills every process that runs from the instance's directory, then removes the directory. */
-    public void remove(String instanceId) {
+    @Override
+    public void release(String instanceId) {
         Path home = homeOf(instanceId);
         issuing.remove(instanceId);
         killProcessesIn(home);
@@ -161,15 +172,33 @@ public final class LocalProvider {
     }
 
     /** Kills every process that runs from the instance's directory (left by an interrupted step). */
-    public void killProcesses(String instanceId) {
+    @Override
+    public void stopLeftovers(String instanceId) {
         killProcessesIn(homeOf(instanceId));
+    }
+
+    /**
+     * Removes the directories of instances not in {@code liveIds} (with their processes), then kills
+     * processes that still run from a directory below {@code instances/} of such an instance.
+     */
+    @Override
+    public Reconciliation reconcile(Set<String> liveIds) {
+        Set<String> released = new java.util.TreeSet<>();
+        for (String id : instanceIdsOnDisk()) {
+            if (!liveIds.contains(id)) {
+                LOG.warn("Removing directory of instance {}, which has no live record", id);
+                release(id);
+                released.add(id);
+            }
+        }
+        return new Reconciliation(released, killOrphans(liveIds));
     }
 
     /**
      * Kills processes that run from a directory below {@code instances/} whose instance is not in
      * {@code liveIds}; returns how many were killed.
      */
-    public int killOrphans(Set<String> liveIds) {
+    private int killOrphans(Set<String> liveIds) {
         int killed = 0;
         for (long pid : LocalProcessSupervisor.findProcessesReferencing(instancesDir)) {
             Optional<String> id = ProcessHandle.of(pid)

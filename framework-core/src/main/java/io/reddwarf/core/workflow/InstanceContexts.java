@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
-import io.reddwarf.core.provider.LocalProvider;
+import io.reddwarf.core.provider.InstanceProvider;
 import io.reddwarf.core.registry.DriverRegistry;
 import io.reddwarf.spi.Datastore;
 import io.reddwarf.spi.DatastoreInstance;
@@ -16,9 +16,9 @@ import java.util.Optional;
 public final class InstanceContexts {
     private final DriverRegistry drivers;
     private final FlavorCatalog flavors;
-    private final LocalProvider provider;
+    private final InstanceProvider provider;
 
-    public InstanceContexts(DriverRegistry drivers, FlavorCatalog flavors, LocalProvider provider) {
+    public InstanceContexts(DriverRegistry drivers, FlavorCatalog flavors, InstanceProvider provider) {
         this.drivers = requireNonNull(drivers, "drivers is null");
         this.flavors = requireNonNull(flavors, "flavors is null");
         this.provider = requireNonNull(provider, "provider is null");

@@ -15,7 +15,7 @@ import io.reddwarf.core.instance.InstanceStatus;
 import io.reddwarf.core.instance.InstanceStatus.Health;
 import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.persistence.SecretBox;
-import io.reddwarf.core.provider.LocalProvider;
+import io.reddwarf.core.provider.InstanceProvider;
 import io.reddwarf.core.registry.DriverRegistry;
 import io.reddwarf.spi.Datastore;
 import io.reddwarf.spi.DatastoreInstance;
@@ -51,7 +51,7 @@ public final class InstanceWorkflows implements AutoCloseable {
     private final InstanceRepository repository;
     private final DriverRegistry drivers;
     private final FlavorCatalog flavors;
-    private final LocalProvider provider;
+    private final InstanceProvider provider;
     private final SecretBox secrets;
     private final InstanceContexts contexts;
     private final Optional<BackupWorkflows> backups;
@@ -66,13 +66,13 @@ public final class InstanceWorkflows implements AutoCloseable {
     private Scheduler scheduler;
 
     public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
-            LocalProvider provider, SecretBox secrets) {
+            InstanceProvider provider, SecretBox secrets) {
         this(repository, drivers, flavors, provider, secrets, ConfigurationHook.NONE);
     }
 
     /** @param configuration what builds and restarts do for the instance's configuration group */
     public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
-            LocalProvider provider, SecretBox secrets, ConfigurationHook configuration) {
+            InstanceProvider provider, SecretBox secrets, ConfigurationHook configuration) {
         this(repository, drivers, flavors, provider, secrets, configuration, new InstanceContexts(drivers, flavors,
                 provider), Optional.empty(), new InstanceLocks());
     }
@@ -83,7 +83,7 @@ public final class InstanceWorkflows implements AutoCloseable {
      * @param locks         the instances' locks, shared with everything else that uses or changes an engine
      */
     public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
-            LocalProvider provider, SecretBox secrets, ConfigurationHook configuration, InstanceContexts contexts,
+            InstanceProvider provider, SecretBox secrets, ConfigurationHook configuration, InstanceContexts contexts,
             Optional<BackupWorkflows> backups, InstanceLocks locks) {
         this.locks = requireNonNull(locks, "locks is null");
         this.configuration = requireNonNull(configuration, "configuration is null");
@@ -205,7 +205,7 @@ public final class InstanceWorkflows implements AutoCloseable {
 
     /** Kills every process of the instance at once (an engine that does not answer ignores a request to stop). */
     public void killEngine(String instanceId) {
-        provider.killProcesses(instanceId);
+        provider.stopLeftovers(instanceId);
     }
 
     /**
@@ -259,7 +259,7 @@ public final class InstanceWorkflows implements AutoCloseable {
             if ("PREPARING".equals(row.getStep()) || "RESTORING".equals(row.getStep())) {
                 // an earlier attempt was interrupted (control plane killed): nothing it started may linger
                 LOG.info("Resuming the interrupted build of instance {}", id);
-                provider.killProcesses(id);
+                provider.stopLeftovers(id);
             }
             repository.setStep(id, "PREPARING");
             configuration.beforePrepare(row, context(row).orElseThrow());
@@ -308,14 +308,14 @@ public final class InstanceWorkflows implements AutoCloseable {
         LOG.warn("The build of instance {} finished after the instance stopped building; {}", id,
                 gone ? "removing what it created" : "stopping its engine");
         if (gone) {
-            provider.remove(id);
+            provider.release(id);
             return;
         }
         try {
             instance.stop();
         } catch (RuntimeException e) {
             LOG.warn("Could not stop the engine of instance {}: {}", id, e.getMessage());
-            provider.killProcesses(id);
+            provider.stopLeftovers(id);
         }
     }
 
@@ -334,9 +334,9 @@ public final class InstanceWorkflows implements AutoCloseable {
      * port) and moves the instance to another free port; false when the range has none.
      */
     private boolean moveToAnotherPort(InstancesRecord row) {
-        provider.remove(row.getId());
+        provider.release(row.getId());
         Optional<Integer> moved = repository.movePort(row.getId(), provider.ports().first(), provider.ports().last(),
-                provider::bindable);
+                provider::portAvailable);
         moved.ifPresent(port -> LOG.warn("The engine of instance {} could not bind port {}, which something else took"
                 + " after the instance got it; the instance moves to port {}", row.getId(), row.getPort(), port));
         return moved.isPresent();
@@ -370,7 +370,7 @@ public final class InstanceWorkflows implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Driver could not destroy instance {} cleanly ({}); removing its files", id, e.getMessage());
         }
-        provider.remove(id);
+        provider.release(id);
         repository.markDeleted(id);
         LOG.info("Instance {} deleted", id);
     }

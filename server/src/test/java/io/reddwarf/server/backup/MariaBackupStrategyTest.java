@@ -1,10 +1,10 @@
 package io.reddwarf.server.backup;
 
-import io.reddwarf.backup.BackupPipeline;
-import io.reddwarf.backup.FileSystemObjectStore;
+import io.reddwarf.backup.pipeline.BackupPipeline;
+import io.reddwarf.backup.pipeline.FileSystemObjectStore;
 import io.reddwarf.backup.MariaBackupStrategy;
-import io.reddwarf.backup.MasterKey;
-import io.reddwarf.backup.StoredBackup;
+import io.reddwarf.backup.pipeline.MasterKey;
+import io.reddwarf.backup.pipeline.StoredBackup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,64 @@
+package io.reddwarf.core.provider;
+
+import io.reddwarf.spi.DatastoreVersion;
+import io.reddwarf.spi.Flavor;
+import io.reddwarf.spi.InstanceContext;
+import java.util.Set;
+
+/**
+ * Where instances run: the one seam between the control plane's decisions (rows, workflows, quotas)
+ * and the infrastructure that carries them out. A provider places an instance (an address and a
+ * port to listen on, storage for its files), hands out the context its driver acts through,
+ * releases everything an instance held, and after a crash of the control plane releases what no
+ * live instance owns. Core reaches the infrastructure through this interface only.
+ *
+ * <p>{@link LocalProvider} runs every instance on this host, each in a directory of its own. Every
+ * method may be called again after a crash at any point: allocation is keyed by the instance id,
+ * release of something already released does nothing.
+ */
+public interface InstanceProvider {
+
+    /** The address clients reach an instance placed now at (recorded in the instance's row). */
+    String address();
+
+    /** The ports instances may listen on. */
+    PortRange ports();
+
+    /**
+     * Whether {@code port} is free where instances run right now; the state store decides among
+     * ports this accepts, so a port held by something outside Reddwarf is never handed out.
+     */
+    boolean portAvailable(int port);
+
+    /**
+     * The context the instance's driver acts through; allocates the instance's storage on first use
+     * (and its TLS certificate), reuses it afterwards.
+     */
+    InstanceContext context(String instanceId, String type, DatastoreVersion version, Flavor flavor, int port);
+
+    /** Whether the instance's storage exists (it was allocated and not released). */
+    boolean exists(String instanceId);
+
+    /** Stops whatever an interrupted step of the instance left running; keeps its storage. */
+    void stopLeftovers(String instanceId);
+
+    /** Releases everything the instance holds: its processes, then its storage. Idempotent. */
+    void release(String instanceId);
+
+    /**
+     * Releases what belongs to no instance in {@code liveIds}: storage and processes left by a
+     * control plane that stopped between a row's deletion and the release, or by one that never
+     * committed the row.
+     */
+    Reconciliation reconcile(Set<String> liveIds);
+
+    /** The deployment's certificate authority (PEM), which clients verify instances with. */
+    String certificateAuthorityPem();
+
+    /** What {@link #reconcile} released. */
+    record Reconciliation(Set<String> releasedInstances, int killedProcesses) {
+        public Reconciliation {
+            releasedInstances = Set.copyOf(releasedInstances);
+        }
+    }
+}
