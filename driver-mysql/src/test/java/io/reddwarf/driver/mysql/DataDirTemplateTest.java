@@ -2,7 +2,7 @@ package io.reddwarf.driver.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.reddwarf.core.local.LocalInstanceContext;
+import io.reddwarf.host.LocalInstanceContext;
 import io.reddwarf.spi.DatastoreVersion;
 import java.io.IOException;
 import java.nio.file.Files;

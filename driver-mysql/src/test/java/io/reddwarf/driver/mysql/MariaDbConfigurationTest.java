@@ -3,7 +3,7 @@ package io.reddwarf.driver.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.reddwarf.core.local.LocalInstanceContext;
+import io.reddwarf.host.LocalInstanceContext;
 import io.reddwarf.spi.DatastoreException;
 import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.DatastoreVersion;

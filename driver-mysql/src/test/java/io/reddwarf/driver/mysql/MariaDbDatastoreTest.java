@@ -3,7 +3,7 @@ package io.reddwarf.driver.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.reddwarf.core.local.LocalInstanceContext;
+import io.reddwarf.host.LocalInstanceContext;
 import io.reddwarf.spi.Capability;
 import io.reddwarf.spi.DatabaseSpec;
 import io.reddwarf.spi.Datastore;

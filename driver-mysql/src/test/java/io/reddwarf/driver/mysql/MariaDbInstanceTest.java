@@ -4,7 +4,7 @@ import static io.reddwarf.driver.mysql.MariaDbFixture.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.reddwarf.core.local.LocalInstanceContext;
+import io.reddwarf.host.LocalInstanceContext;
 import io.reddwarf.spi.DatabaseSpec;
 import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.DatastoreVersion;

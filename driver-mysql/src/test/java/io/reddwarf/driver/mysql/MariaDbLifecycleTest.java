@@ -2,8 +2,8 @@ package io.reddwarf.driver.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.reddwarf.core.local.LocalInstanceContext;
-import io.reddwarf.core.local.LocalProcessSupervisor;
+import io.reddwarf.host.LocalInstanceContext;
+import io.reddwarf.host.LocalProcessSupervisor;
 import io.reddwarf.spi.DatabaseSpec;
 import io.reddwarf.spi.DatastoreVersion;
 import io.reddwarf.spi.HealthStatus;

@@ -2,10 +2,10 @@ package io.reddwarf.core.provider;
 
 import static java.util.Objects.requireNonNull;
 
-import io.reddwarf.core.local.CertificateAuthority;
-import io.reddwarf.core.local.EngineSandbox;
-import io.reddwarf.core.local.LocalInstanceContext;
-import io.reddwarf.core.local.LocalProcessSupervisor;
+import io.reddwarf.core.tls.CertificateAuthority;
+import io.reddwarf.host.EngineSandbox;
+import io.reddwarf.host.LocalInstanceContext;
+import io.reddwarf.host.LocalProcessSupervisor;
 import io.reddwarf.spi.DatastoreVersion;
 import io.reddwarf.spi.Flavor;
 import io.reddwarf.spi.InstanceContext;

@@ -1,15 +1,14 @@
 package io.reddwarf.server.backup;
 
-import io.reddwarf.backup.pipeline.BackupPipeline;
-import io.reddwarf.backup.pipeline.FileSystemObjectStore;
-import io.reddwarf.backup.MariaDbDumpStrategy;
-import io.reddwarf.backup.pipeline.MasterKey;
-import io.reddwarf.backup.pipeline.StoredBackup;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.reddwarf.core.local.LocalInstanceContext;
+import io.reddwarf.backup.MariaDbDumpStrategy;
+import io.reddwarf.backup.pipeline.BackupPipeline;
+import io.reddwarf.backup.pipeline.FileSystemObjectStore;
+import io.reddwarf.backup.pipeline.MasterKey;
+import io.reddwarf.backup.pipeline.StoredBackup;
+import io.reddwarf.host.LocalInstanceContext;
 import io.reddwarf.spi.BackupStrategy;
 import io.reddwarf.spi.DatastoreException;
 import java.io.IOException;

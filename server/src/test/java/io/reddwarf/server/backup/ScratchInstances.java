@@ -2,8 +2,8 @@ package io.reddwarf.server.backup;
 
 import static org.assertj.core.api.Assertions.fail;
 
-import io.reddwarf.core.local.LocalInstanceContext;
-import io.reddwarf.core.local.LocalProcessSupervisor;
+import io.reddwarf.host.LocalInstanceContext;
+import io.reddwarf.host.LocalProcessSupervisor;
 import io.reddwarf.spi.Datastore;
 import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.DatastoreVersion;

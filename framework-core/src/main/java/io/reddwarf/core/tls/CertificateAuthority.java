@@ -1,9 +1,10 @@
-package io.reddwarf.core.local;
+package io.reddwarf.core.tls;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import io.reddwarf.host.LocalInstanceContext;
 import io.reddwarf.spi.DatastoreException;
 import io.reddwarf.spi.TlsFiles;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -47,7 +49,6 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,9 +64,6 @@ public final class CertificateAuthority {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateAuthority.class);
     static final String KEY_FILE = "ca-key.pem";
     static final String CERTIFICATE_FILE = "ca.pem";
-    static final String INSTANCE_CERTIFICATE = "tls-cert.pem";
-    static final String INSTANCE_KEY = "tls-key.pem";
-    static final String INSTANCE_AUTHORITY = "tls-ca.pem";
     private static final Duration AUTHORITY_VALIDITY = Duration.ofDays(3650);
     private static final Duration INSTANCE_VALIDITY = Duration.ofDays(825);
     /** Certificates are valid from a little before they are made, for clients whose clocks lag. */
@@ -129,8 +127,7 @@ public final class CertificateAuthority {
 
     /** Where an instance's files are kept in its configuration directory. */
     public static TlsFiles filesIn(Path confDir) {
-        return new TlsFiles(confDir.resolve(INSTANCE_CERTIFICATE), confDir.resolve(INSTANCE_KEY),
-                confDir.resolve(INSTANCE_AUTHORITY));
+        return LocalInstanceContext.tlsFilesIn(confDir);
     }
 
     /**

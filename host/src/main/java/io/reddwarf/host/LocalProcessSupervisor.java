@@ -1,4 +1,4 @@
-package io.reddwarf.core.local;
+package io.reddwarf.host;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;

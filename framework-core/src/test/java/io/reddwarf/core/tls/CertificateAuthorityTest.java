@@ -1,4 +1,4 @@
-package io.reddwarf.core.local;
+package io.reddwarf.core.tls;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,12 +57,11 @@ final class CertificateAuthorityTest {
         String again = Files.readString(authority.issue(one, "one", "db.example.net").privateKey());
 
         assertThat(first).isNotEqualTo(second).isNotEqualTo(again);
-        assertThat(openssl("x509", "-in", one.resolve(CertificateAuthority.INSTANCE_CERTIFICATE).toString(), "-noout",
+        assertThat(openssl("x509", "-in", one.resolve("tls-cert.pem").toString(), "-noout",
                 "-ext", "subjectAltName")).contains("DNS:db.example.net", "DNS:localhost");
         try (var left = Files.list(one)) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
-                    CertificateAuthority.INSTANCE_CERTIFICATE, CertificateAuthority.INSTANCE_KEY,
-                    CertificateAuthority.INSTANCE_AUTHORITY);
+                    "tls-cert.pem", "tls-key.pem", "tls-ca.pem");
         }
     }
 

@@ -1,4 +1,4 @@
-package io.reddwarf.core.local;
+package io.reddwarf.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.reddwarf.core.local;
+package io.reddwarf.host;
 
 import static java.util.Objects.requireNonNull;
 
@@ -116,10 +116,18 @@ public record LocalInstanceContext(
                 supervisor(home, port), new FileSecretStore(home.resolve("conf")));
     }
 
-    /** The files {@link CertificateAuthority#issue} wrote into the configuration directory, once it has. */
+    /**
+     * Where an instance's key, certificate and the authority's certificate are kept in its
+     * configuration directory; the control plane issues them there.
+     */
+    public static TlsFiles tlsFilesIn(Path confDir) {
+        return new TlsFiles(confDir.resolve("tls-cert.pem"), confDir.resolve("tls-key.pem"), confDir.resolve("tls-ca.pem"));
+    }
+
+    /** The instance's TLS files once the control plane has issued them. */
     @Override
     public Optional<TlsFiles> tls() {
-        TlsFiles files = CertificateAuthority.filesIn(confDir());
+        TlsFiles files = tlsFilesIn(confDir());
         return Files.exists(files.certificate()) && Files.exists(files.privateKey()) ? Optional.of(files) : Optional.empty();
     }
 

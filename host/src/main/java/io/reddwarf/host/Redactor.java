@@ -1,4 +1,4 @@
-package io.reddwarf.core.local;
+package io.reddwarf.host;
 
 import io.reddwarf.spi.Secret;
 import java.util.Comparator;
