@@ -14,7 +14,6 @@ import io.reddwarf.core.persistence.BackupRepository;
 import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.workflow.InstanceContexts;
 import io.reddwarf.core.workflow.InstanceLocks;
-import io.reddwarf.host.LocalProcessSupervisor;
 import io.reddwarf.spi.BackupStrategy;
 import io.reddwarf.spi.BackupStrategy.BackupMetadata;
 import io.reddwarf.spi.DatastoreException;
@@ -109,7 +108,7 @@ public final class BackupWorkflows {
                             + "' is not available on this host."));
             if (!BackupState.NEW.name().equals(row.getState())) {
                 LOG.info("Starting the interrupted backup {} over", backupId);
-                stopLeftoverTools(context);
+                contexts.stopLeftoverTools(instance.getId());
                 pipeline.store().delete(objectKey);
             }
             repairAccess(instance, context);
@@ -212,20 +211,6 @@ public final class BackupWorkflows {
 
     private static long millis(long from, long to) {
         return (to - from) / 1_000_000;
-    }
-
-    /**
-     * Kills the tools an earlier attempt left running: they read the instance's {@code client.cnf},
-     * which the engine itself does not.
-     */
-    private static void stopLeftoverTools(InstanceContext context) {
-        for (long pid : LocalProcessSupervisor.findProcessesReferencing(context.confDir().resolve("client.cnf"))) {
-            ProcessHandle.of(pid).ifPresent(tool -> {
-                LOG.warn("Killing backup tool {} left by an earlier attempt: {}", pid, tool.info().command().orElse("?"));
-                tool.destroyForcibly();
-                tool.onExit().join();
-            });
-        }
     }
 
     /** The JDK reports a process ended by signal n as exit code 128 + n. */

@@ -42,6 +42,12 @@ public interface InstanceProvider {
     /** Stops whatever an interrupted step of the instance left running; keeps its storage. */
     void stopLeftovers(String instanceId);
 
+    /**
+     * Stops the tools (backup and restore programs, not the engine) an interrupted operation on the
+     * instance left running, before the operation starts over.
+     */
+    void stopLeftoverTools(String instanceId);
+
     /** Releases everything the instance holds: its processes, then its storage. Idempotent. */
     void release(String instanceId);
 

@@ -178,6 +178,23 @@ public final class LocalProvider implements InstanceProvider {
     }
 
     /**
+     * Kills the processes that read the instance's {@code conf/client.cnf}: the tools the control
+     * plane runs against the engine read it, the engine itself does not.
+     */
+    @Override
+    public void stopLeftoverTools(String instanceId) {
+        Path clientConfig = homeOf(instanceId).resolve("conf").resolve("client.cnf");
+        for (long pid : LocalProcessSupervisor.findProcessesReferencing(clientConfig)) {
+            ProcessHandle.of(pid).ifPresent(tool -> {
+                LOG.warn("Killing tool {} left by an earlier attempt on instance {}: {}", pid, instanceId,
+                        tool.info().command().orElse("?"));
+                tool.destroyForcibly();
+                tool.onExit().join();
+            });
+        }
+    }
+
+    /**
      * Removes the directories of instances not in {@code liveIds} (with their processes), then kills
      * processes that still run from a directory below {@code instances/} of such an instance.
      */

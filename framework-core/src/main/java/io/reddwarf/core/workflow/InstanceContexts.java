@@ -38,6 +38,11 @@ public final class InstanceContexts {
                 row.getDatastoreType(), version, flavors.get(row.getFlavorId()), row.getPort()));
     }
 
+    /** Stops the tools an interrupted operation on the instance left running (not its engine). */
+    public void stopLeftoverTools(String instanceId) {
+        provider.stopLeftoverTools(instanceId);
+    }
+
     /** The driver's handle on the instance in {@code context}. */
     public DatastoreInstance open(InstancesRecord row, InstanceContext context) {
         Datastore driver = drivers.driver(row.getDatastoreType())
