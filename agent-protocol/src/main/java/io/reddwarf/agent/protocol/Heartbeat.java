@@ -1,0 +1,23 @@
+package io.reddwarf.agent.protocol;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What an agent reports every {@code heartbeat} interval: its own version and the health of each
+ * engine it runs, as the driver's {@code status()} sees it.
+ */
+public record Heartbeat(String agentVersion, List<InstanceHealth> instances) {
+    public Heartbeat {
+        Objects.requireNonNull(agentVersion, "agentVersion is null");
+        instances = List.copyOf(instances == null ? List.of() : instances);
+    }
+
+    /** One engine's health: RUNNING, BLOCKED, SHUTDOWN, CRASHED or UNKNOWN, and what the driver said. */
+    public record InstanceHealth(String id, String health, String detail) {
+        public InstanceHealth {
+            Objects.requireNonNull(id, "id is null");
+            Objects.requireNonNull(health, "health is null");
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.reddwarf.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.reddwarf.agent.protocol.Command;
+import io.reddwarf.agent.protocol.Protocol;
+import io.reddwarf.agent.protocol.Result;
+import io.reddwarf.spi.Datastore;
+import io.reddwarf.spi.DatastoreException;
+import io.reddwarf.spi.DatastoreVersion;
+import io.reddwarf.spi.Plugins;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operations this agent carries out, by name. An operation is <em>repeatable</em> when running
+ * it again after an interruption is safe (its effect is the same); a delivery of a command that
+ * started but whose agent stopped before its result was recorded runs again only then, and
+ * otherwise ends as {@code interrupted} for the control plane to decide.
+ */
+final class Operations {
+    private static final Logger LOG = LoggerFactory.getLogger(Operations.class);
+
+    /** One operation. */
+    interface Operation {
+        boolean repeatable();
+
+        JsonNode apply(Command command);
+    }
+
+    private final Map<String, Operation> byName = new TreeMap<>();
+
+    Operations(String agentVersion, List<Datastore> drivers) {
+        byName.put("agent.ping", repeatable(command -> {
+            ObjectNode answer = Protocol.json().createObjectNode();
+            answer.put("agent_version", agentVersion);
+            answer.set("echo", command.arguments());
+            return answer;
+        }));
+        byName.put("agent.datastores", repeatable(command -> {
+            ArrayNode list = Protocol.json().createArrayNode();
+            for (Datastore driver : drivers) {
+                ObjectNode entry = list.addObject().put("type", driver.type());
+                ArrayNode versions = entry.putArray("versions");
+                for (DatastoreVersion version : driver.versions()) {
+                    versions.add(version.name());
+                }
+            }
+            return Protocol.json().createObjectNode().set("datastores", list);
+        }));
+    }
+
+    /** The drivers on this agent's class path that load; the others are logged and left out. */
+    static List<Datastore> loadDrivers(ClassLoader loader) {
+        return Plugins.load(Datastore.class, loader,
+                e -> LOG.error("Skipping a datastore driver that cannot be loaded: {}", e.getMessage()));
+    }
+
+    boolean knows(String operation) {
+        return byName.containsKey(operation);
+    }
+
+    boolean repeatable(String operation) {
+        Operation op = byName.get(operation);
+        return op != null && op.repeatable();
+    }
+
+    /** Runs the command and says how it ended; never throws for a failure of the command itself. */
+    Result run(Command command) {
+        Operation op = byName.get(command.operation());
+        if (op == null) {
+            return Result.failed(command.id(), "unsupported", "This agent does not know the operation '"
+                    + command.operation() + "'.");
+        }
+        try {
+            return Result.ok(command.id(), op.apply(command));
+        } catch (IllegalArgumentException e) {
+            return Result.failed(command.id(), "invalid", String.valueOf(e.getMessage()));
+        } catch (DatastoreException e) {
+            return Result.failed(command.id(), "datastore", String.valueOf(e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.error("Operation {} of command {} failed", command.operation(), command.id(), e);
+            return Result.failed(command.id(), "datastore", e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private static Operation repeatable(java.util.function.Function<Command, JsonNode> body) {
+        return new Operation() {
+            @Override
+            public boolean repeatable() {
+                return true;
+            }
+
+            @Override
+            public JsonNode apply(Command command) {
+                return body.apply(command);
+            }
+        };
+    }
+}
