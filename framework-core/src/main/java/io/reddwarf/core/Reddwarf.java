@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.reddwarf.backup.pipeline.BackupPipeline;
 import io.reddwarf.backup.pipeline.FileSystemObjectStore;
 import io.reddwarf.backup.pipeline.MasterKey;
+import io.reddwarf.core.agent.AgentService;
 import io.reddwarf.core.backup.BackupService;
 import io.reddwarf.core.backup.BackupStrategies;
 import io.reddwarf.core.backup.BackupStrategyService;
@@ -20,6 +21,7 @@ import io.reddwarf.core.catalog.RegistryDatastoreCatalog;
 import io.reddwarf.core.configuration.ConfigRenderers;
 import io.reddwarf.core.configuration.ConfigurationService;
 import io.reddwarf.core.configuration.DefaultConfigurationService;
+import io.reddwarf.core.persistence.AgentRepository;
 import io.reddwarf.core.persistence.ConfigurationRepository;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
 import io.reddwarf.core.instance.DefaultInstanceService;
@@ -34,6 +36,7 @@ import io.reddwarf.core.persistence.RootHistoryRepository;
 import io.reddwarf.core.persistence.SecretBox;
 import io.reddwarf.core.provider.InstanceProvider;
 import io.reddwarf.core.provider.LocalProvider;
+import io.reddwarf.core.tls.CertificateAuthority;
 import io.reddwarf.core.provider.PortRange;
 import io.reddwarf.core.quota.DefaultQuotaService;
 import io.reddwarf.core.quota.QuotaService;
@@ -71,6 +74,8 @@ public final class Reddwarf implements AutoCloseable {
     private final AccountService accounts;
     private final QuotaService quotas;
     private final String certificateAuthority;
+    private final CertificateAuthority authority;
+    private final AgentService agents;
 
     private Reddwarf(CoreConfig config, Database database, DriverRegistry drivers) {
         this.config = config;
@@ -78,8 +83,11 @@ public final class Reddwarf implements AutoCloseable {
         this.drivers = drivers;
         this.datastores = new RegistryDatastoreCatalog(drivers);
         this.flavors = new FlavorCatalog(config.flavors());
-        InstanceProvider provider = new LocalProvider(config.home(), config.instanceAddress(), config.ports());
+        LocalProvider local = new LocalProvider(config.home(), config.instanceAddress(), config.ports());
+        InstanceProvider provider = local;
         this.certificateAuthority = provider.certificateAuthorityPem();
+        this.authority = local.authority();
+        this.agents = new AgentService(new AgentRepository(database.dsl()), authority, java.time.Clock.systemUTC());
         SecretBox secrets = SecretBox.open(config.home().resolve("state").resolve("master.key"));
         InstanceRepository repository = new InstanceRepository(database.dsl());
         BackupRepository backupRepository = new BackupRepository(database.dsl());
@@ -154,6 +162,16 @@ public final class Reddwarf implements AutoCloseable {
         }
         LOG.info("Reconciled {} live instances ({} released without a live record, {} orphaned processes killed)",
                 live.size(), released.releasedInstances().size(), released.killedProcesses());
+    }
+
+    /** The control plane's side of its guest agents. */
+    public AgentService agents() {
+        return agents;
+    }
+
+    /** The deployment's certificate authority (instances, agents, the agent listener). */
+    public CertificateAuthority authority() {
+        return authority;
     }
 
     public CoreConfig config() {

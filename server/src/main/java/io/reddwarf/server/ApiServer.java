@@ -2,6 +2,7 @@ package io.reddwarf.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reddwarf.core.agent.AgentService;
 import io.reddwarf.core.backup.BackupService;
 import io.reddwarf.core.backup.BackupStrategyService;
 import io.reddwarf.core.account.AccountService;
@@ -20,6 +21,7 @@ import io.reddwarf.server.api.DatastoresResource;
 import io.reddwarf.server.api.FlavorsResource;
 import io.reddwarf.server.api.BackupStrategiesResource;
 import io.reddwarf.server.api.BackupsResource;
+import io.reddwarf.server.api.AgentsResource;
 import io.reddwarf.server.api.CertificateAuthorityResource;
 import io.reddwarf.server.api.InstanceBackupsResource;
 import io.reddwarf.server.api.InstancesResource;
@@ -34,19 +36,13 @@ import io.reddwarf.server.api.UsersResource;
 import io.reddwarf.server.api.VersionsResource;
 import io.reddwarf.server.auth.AuthFilter;
 import io.reddwarf.server.auth.TokenAuthenticator;
-import io.reddwarf.server.http.JsonCodecErrorsAddOn;
-import io.reddwarf.server.http.JsonErrorPageGenerator;
+import io.reddwarf.server.http.Listeners;
 import io.reddwarf.server.http.RequestGuard;
-import io.reddwarf.server.http.UpgradeStrippingAddOn;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
-import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.server.ServerConfiguration;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.glassfish.hk2.utilities.binding.AbstractBinder;
@@ -98,19 +94,7 @@ public final class ApiServer implements AutoCloseable {
         guard(config, maxBodyBytes);
         // After an answer that left a body unread (413, 401, ...), skip at most this much of it, then close.
         config.setMaxPayloadRemainderToSkip(maxBodyBytes);
-        config.setDefaultErrorPageGenerator(new JsonErrorPageGenerator());
-        for (NetworkListener listener : http.getListeners()) {
-            listener.registerAddOn(new JsonCodecErrorsAddOn());
-            listener.registerAddOn(new UpgradeStrippingAddOn());
-            listener.setDefaultErrorPageGenerator(new JsonErrorPageGenerator());
-        }
-        try {
-            http.start();
-        } catch (IOException e) {
-            http.shutdownNow();
-            throw new UncheckedIOException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
-        }
-        int actualPort = http.getListeners().iterator().next().getPort();
+        int actualPort = Listeners.start(http, bind + ":" + port);
         return new ApiServer(http, URI.create("http://" + hostForUri(clientHost(bind)) + ":" + actualPort + "/"));
     }
 
@@ -147,6 +131,7 @@ public final class ApiServer implements AutoCloseable {
                 .register(QuotasResource.class)
                 .register(LimitsResource.class)
                 .register(CertificateAuthorityResource.class)
+                .register(AgentsResource.class)
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(ObjectMapperResolver.class)
                 .register(ApiExceptionMapper.class)
@@ -168,6 +153,8 @@ public final class ApiServer implements AutoCloseable {
                         bind(new CertificateAuthorityResource.Authority(core.certificateAuthority()))
                                 .to(CertificateAuthorityResource.Authority.class);
                         bind(authenticator).to(TokenAuthenticator.class);
+                        bind(core.agents()).to(AgentService.class);
+                        bind(new AgentsResource.Listener(core.agentListenerUrl())).to(AgentsResource.Listener.class);
                     }
                 })
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
@@ -199,13 +186,6 @@ public final class ApiServer implements AutoCloseable {
     /** Stops accepting requests and lets running ones finish for up to five seconds. */
     @Override
     public void close() {
-        try {
-            http.shutdown(5, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            http.shutdownNow();
-        } catch (Exception e) {
-            http.shutdownNow();
-        }
+        Listeners.stop(http);
     }
 }

@@ -2,6 +2,7 @@ package io.reddwarf.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reddwarf.core.agent.AgentService;
 import io.reddwarf.core.Reddwarf;
 import io.reddwarf.core.backup.BackupService;
 import io.reddwarf.core.backup.BackupStrategyService;
@@ -15,9 +16,12 @@ import io.reddwarf.core.quota.QuotaService;
 /** The core services the API's resources call; the HTTP layer needs nothing else from the core. */
 public record CoreServices(InstanceService instances, DatastoreCatalog datastores, FlavorCatalog flavors,
         ConfigurationService configurations, AccountService accounts, QuotaService quotas,
-        BackupService backups, BackupStrategyService backupStrategies, String certificateAuthority) {
+        BackupService backups, BackupStrategyService backupStrategies, String certificateAuthority,
+        AgentService agents, String agentListenerUrl) {
     public CoreServices {
         requireNonNull(certificateAuthority, "certificateAuthority is null");
+        requireNonNull(agents, "agents is null");
+        requireNonNull(agentListenerUrl, "agentListenerUrl is null");
         requireNonNull(quotas, "quotas is null");
         requireNonNull(accounts, "accounts is null");
         requireNonNull(instances, "instances is null");
@@ -29,7 +33,13 @@ public record CoreServices(InstanceService instances, DatastoreCatalog datastore
     }
 
     public static CoreServices of(Reddwarf core) {
+        return of(core, "");
+    }
+
+    /** With the URL agents reach the agent listener at (empty when none listens). */
+    public static CoreServices of(Reddwarf core, String agentListenerUrl) {
         return new CoreServices(core.instances(), core.datastores(), core.flavors(), core.configurations(),
-                core.accounts(), core.quotas(), core.backups(), core.backupStrategies(), core.certificateAuthority());
+                core.accounts(), core.quotas(), core.backups(), core.backupStrategies(), core.certificateAuthority(),
+                core.agents(), agentListenerUrl);
     }
 }

@@ -48,5 +48,6 @@ public final class Main {
         }, "reddwarf-shutdown"));
         log.info("Reddwarf API listening on {} (home {}, CLI config {})", server.baseUri(), options.home(),
                 server.cloudsYaml());
+        log.info("Agent listener on {} (docs/agent-protocol.md)", server.agentListener());
     }
 }

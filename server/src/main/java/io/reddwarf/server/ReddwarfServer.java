@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.reddwarf.core.CoreConfig;
 import io.reddwarf.core.HomePermissions;
+import io.reddwarf.server.agent.AgentListener;
 import io.reddwarf.server.api.RateLimiter;
 import io.reddwarf.server.api.RequestBodyFilter;
 import io.reddwarf.core.Reddwarf;
@@ -15,20 +16,25 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A whole control plane in one process: credentials, the core, the API and the CLI configuration.
  * {@link Main} runs one; tests start one per class.
  */
 public final class ReddwarfServer implements AutoCloseable {
+    /** Where agents connect unless {@code agent.port} says otherwise. */
+    public static final int DEFAULT_AGENT_PORT = 8780;
     private final Reddwarf core;
     private final ApiServer api;
+    private final AgentListener agents;
     private final CredentialsFile credentials;
     private final Path cloudsYaml;
 
-    private ReddwarfServer(Reddwarf core, ApiServer api, CredentialsFile credentials, Path cloudsYaml) {
+    private ReddwarfServer(Reddwarf core, ApiServer api, AgentListener agents, CredentialsFile credentials, Path cloudsYaml) {
         this.core = core;
         this.api = api;
+        this.agents = agents;
         this.credentials = credentials;
         this.cloudsYaml = cloudsYaml;
     }
@@ -50,15 +56,51 @@ public final class ReddwarfServer implements AutoCloseable {
         HomePermissions.ownerOnlyFile(options.home().resolve(LocalCredentials.FILE_NAME));
         HomePermissions.ownerOnlyFile(options.home().resolve(LocalCredentials.LOCK_FILE_NAME));
         Reddwarf core = Reddwarf.start(config);
+        AgentListener agents = null;
         try {
-            ApiServer api = ApiServer.start(options.bind(), options.port(), CoreServices.of(core), credentials,
-                    new RateLimiter(rateLimitPerMinute(options.home()), java.time.Clock.systemUTC()),
+            agents = AgentListener.start(options.bind(), agentPort(options), List.of(config.instanceAddress()),
+                    core.agents(), core.authority());
+            ApiServer api = ApiServer.start(options.bind(), options.port(), CoreServices.of(core, agents.baseUri().toString()),
+                    credentials, new RateLimiter(rateLimitPerMinute(options.home()), java.time.Clock.systemUTC()),
                     maxBodyBytes(options.home()));
             Path clouds = CloudsYaml.write(options.home(), api.baseUri());
-            return new ReddwarfServer(core, api, credentials, clouds);
+            return new ReddwarfServer(core, api, agents, credentials, clouds);
         } catch (RuntimeException e) {
+            if (agents != null) {
+                agents.close();
+            }
             core.close();
             throw e;
+        }
+    }
+
+    /**
+     * {@code agent.port} of {@code home/reddwarf.properties}: where agents connect (default 8780; 0
+     * for any free port, which is also the default when the API itself listens on any free port).
+     */
+    static int agentPort(ServerOptions options) {
+        Path file = options.home().resolve(CoreConfig.FILE_NAME);
+        String value = "";
+        if (Files.isRegularFile(file)) {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.Reader r = Files.newBufferedReader(file)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+            value = p.getProperty("agent.port", "").trim();
+        }
+        if (value.isEmpty()) {
+            return options.port() == 0 ? 0 : DEFAULT_AGENT_PORT;
+        }
+        try {
+            int port = Integer.parseInt(value);
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("agent.port in " + file + " must be a port number from 0 to 65535");
         }
     }
 
@@ -127,11 +169,17 @@ public final class ReddwarfServer implements AutoCloseable {
         return core;
     }
 
+    /** Where agents reach the agent listener. */
+    public URI agentListener() {
+        return agents.baseUri();
+    }
+
     /** Stops the API, then the core; instances keep running. */
     @Override
     public void close() {
         try {
             api.close();
+            agents.close();
         } finally {
             core.close();
         }

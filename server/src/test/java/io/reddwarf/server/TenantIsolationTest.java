@@ -202,6 +202,12 @@ final class TenantIsolationTest {
         route(t, "GET " + v + "/mgmt/quotas/{tenant}", ADMIN, OWN.param("tenant", "{b_project}"));
         route(t, "PUT " + v + "/mgmt/quotas/{tenant}", ADMIN.body("{\"quotas\": {\"instances\": 50}}"),
                 ADMIN.param("tenant", "{b_project}").body("{\"quotas\": {\"instances\": 50}}"));
+        String agent = "5b0c7a52-1c1e-4a8e-9a54-0d7d2d3c9e11";
+        route(t, "GET " + v + "/mgmt/agents", ADMIN);
+        route(t, "POST " + v + "/mgmt/agents", ADMIN.body("{\"agent\": {\"name\": \"intruder\"}}"));
+        route(t, "GET " + v + "/mgmt/agents/{agent_id}", ADMIN.param("agent_id", agent));
+        route(t, "DELETE " + v + "/mgmt/agents/{agent_id}", ADMIN.param("agent_id", agent));
+        route(t, "POST " + v + "/mgmt/agents/{agent_id}/ping", ADMIN.param("agent_id", agent));
         String parameters = v + "/mgmt/datastores/versions/{version_id}/parameters";
         route(t, "GET " + parameters, ADMIN);
         route(t, "POST " + parameters, ADMIN.body(PARAMETER));

@@ -169,6 +169,54 @@ public final class CertificateAuthority {
         }
     }
 
+    /** A key (PKCS#8 PEM) with the certificate the authority issued for it, and the certificate's serial. */
+    public record Credential(String privateKeyPem, String certificatePem, String serialHex) {
+        @Override
+        public String toString() {
+            return "Credential[serial=" + serialHex + "]";
+        }
+    }
+
+    /**
+     * A client certificate for an agent: CN = {@code agentId}, extended key usage clientAuth, valid
+     * {@link #INSTANCE_VALIDITY}. The key is made here and returned once; the authority keeps only
+     * the serial (in the agent's row).
+     */
+    public Credential issueClient(String agentId) {
+        return issue(agentId, List.of(), KeyPurposeId.id_kp_clientAuth);
+    }
+
+    /** A server certificate for the control plane's agent listener, for {@code names} (addresses or host names). */
+    public Credential issueServer(List<String> names) {
+        return issue("Reddwarf agent listener", names, KeyPurposeId.id_kp_serverAuth);
+    }
+
+    private Credential issue(String commonName, List<String> names, KeyPurposeId purpose) {
+        try {
+            KeyPair pair = newKeyPair();
+            Instant now = Instant.now();
+            BigInteger serial = serial();
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer.getSubject(), serial,
+                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(INSTANCE_VALIDITY)), name(commonName), pair.getPublic());
+            JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+            if (!names.isEmpty()) {
+                builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.stream()
+                        .map(n -> isAddressLiteral(n) ? new GeneralName(GeneralName.iPAddress, n)
+                                : new GeneralName(GeneralName.dNSName, n))
+                        .toArray(GeneralName[]::new)));
+            }
+            builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuer));
+            X509Certificate issued = sign(builder, signingKey);
+            return new Credential(pem("PRIVATE KEY", pair.getPrivate().getEncoded()), pem("CERTIFICATE", issued.getEncoded()),
+                    serial.toString(16));
+        } catch (IOException | GeneralSecurityException e) {
+            throw new DatastoreException("Could not issue a certificate for " + commonName + ": " + e.getMessage(), e);
+        }
+    }
+
     /** An IPv4 or IPv6 address written as numbers (a name otherwise). */
     private static boolean isAddressLiteral(String address) {
         return address.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9a-fA-F]*:[0-9a-fA-F:.]*");

@@ -1,0 +1,218 @@
+package io.reddwarf.core.agent;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.reddwarf.agent.protocol.Command;
+import io.reddwarf.agent.protocol.Heartbeat;
+import io.reddwarf.agent.protocol.Protocol;
+import io.reddwarf.agent.protocol.Result;
+import io.reddwarf.core.ReddwarfException;
+import io.reddwarf.core.db.tables.records.AgentCommandsRecord;
+import io.reddwarf.core.db.tables.records.AgentsRecord;
+import io.reddwarf.core.persistence.AgentRepository;
+import io.reddwarf.core.persistence.InstanceRepository;
+import io.reddwarf.core.tls.CertificateAuthority;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane's side of its agents (docs/agent-protocol.md): enrolment with a client
+ * certificate from the deployment's CA, revocation, heartbeats, and commands kept in the state
+ * store until an agent reports their result, so neither side's crash loses one.
+ */
+public final class AgentService {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentService.class);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    /**
+     * How often a waiting poll or await looks at the state store again without being woken: a
+     * command or result recorded by this process wakes it at once; the state store is the truth.
+     */
+    private static final long RECHECK_MILLIS = 500;
+    private static final int BATCH = 32;
+
+    private final AgentRepository agents;
+    private final CertificateAuthority authority;
+    private final Clock clock;
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> commandSignals = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Object resultSignal = new Object();
+
+    public AgentService(AgentRepository agents, CertificateAuthority authority, Clock clock) {
+        this.agents = requireNonNull(agents, "agents is null");
+        this.authority = requireNonNull(authority, "authority is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** What enrolment hands out once: the agent's id, its key and certificate, and the authority. */
+    public record Enrolment(AgentView agent, CertificateAuthority.Credential credential, String authorityPem) {}
+
+    /** An agent as the management API shows it. */
+    public record AgentView(String id, String name, Instant created, Optional<Instant> revoked,
+            Optional<Instant> lastHeartbeat, Optional<String> version) {
+        static AgentView of(AgentsRecord row) {
+            return new AgentView(row.getId(), row.getName(), InstanceRepository.instant(row.getCreatedAt()),
+                    Optional.ofNullable(row.getRevokedAt()).map(InstanceRepository::instant),
+                    Optional.ofNullable(row.getLastHeartbeatAt()).map(InstanceRepository::instant),
+                    Optional.ofNullable(row.getAgentVersion()));
+        }
+    }
+
+    /**
+     * Enrols an agent named {@code name}: a new id and a client certificate whose serial the
+     * agent's row records. The private key is in the answer only; it is not kept.
+     */
+    public Enrolment enrol(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw ReddwarfException.badRequest("An agent name must be 1-64 letters, digits, '.', '_' or '-', starting with a"
+                    + " letter or digit.");
+        }
+        if (agents.findByName(name).isPresent()) {
+            throw ReddwarfException.badRequest("An agent named '" + name + "' is already enrolled.");
+        }
+        String id = UUID.randomUUID().toString();
+        CertificateAuthority.Credential credential = authority.issueClient(id);
+        agents.insert(id, name, credential.serialHex(), clock.instant());
+        LOG.info("Enrolled agent {} ({})", id, name);
+        return new Enrolment(get(id), credential, authority.certificatePem());
+    }
+
+    public List<AgentView> list() {
+        return agents.list().stream().map(AgentView::of).toList();
+    }
+
+    public AgentView get(String id) {
+        return agents.find(id).map(AgentView::of).orElseThrow(() -> ReddwarfException.notFound(
+                "Agent " + id + " cannot be found."));
+    }
+
+    /** Refuses the agent from now on, whatever certificate it shows. */
+    public void revoke(String id) {
+        get(id);
+        if (agents.revoke(id, clock.instant())) {
+            LOG.warn("Revoked agent {}", id);
+        }
+    }
+
+    /**
+     * The id of the enrolled, unrevoked agent that presented a certificate with common name
+     * {@code commonName} and serial {@code serialHex}; empty (and logged) otherwise.
+     */
+    public Optional<String> authenticate(String commonName, String serialHex) {
+        Optional<AgentsRecord> row = agents.find(commonName);
+        if (row.isEmpty()) {
+            LOG.warn("Refused an agent certificate for unknown agent {}", commonName);
+            return Optional.empty();
+        }
+        if (row.get().getRevokedAt() != null) {
+            LOG.warn("Refused revoked agent {}", commonName);
+            return Optional.empty();
+        }
+        if (!row.get().getCertificateSerial().equalsIgnoreCase(serialHex)) {
+            LOG.warn("Refused agent {}: its certificate (serial {}) is not the one issued to it", commonName, serialHex);
+            return Optional.empty();
+        }
+        return Optional.of(commonName);
+    }
+
+    public void heartbeat(String agentId, Heartbeat heartbeat) {
+        agents.heartbeat(agentId, heartbeat.agentVersion(), clock.instant());
+    }
+
+    /** The agent's unfinished commands, waiting up to {@code wait} for one to appear. */
+    public List<Command> poll(String agentId, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            List<AgentCommandsRecord> rows = agents.deliver(agentId, BATCH, clock.instant());
+            long left = deadline - System.nanoTime();
+            if (!rows.isEmpty() || left <= 0) {
+                List<Command> commands = new ArrayList<>();
+                for (AgentCommandsRecord row : rows) {
+                    commands.add(new Command(row.getId(), row.getInstanceId(), row.getOperation(), read(row.getArguments())));
+                }
+                return commands;
+            }
+            Object signal = commandSignals.computeIfAbsent(agentId, k -> new Object());
+            synchronized (signal) {
+                signal.wait(Math.max(1, Math.min(RECHECK_MILLIS, left / 1_000_000)));
+            }
+        }
+    }
+
+    /** Records the agent's results; answers the ids it may forget (its own, recorded now or before). */
+    public List<String> complete(String agentId, List<Result> results) {
+        List<String> acknowledged = new ArrayList<>();
+        for (Result result : results) {
+            String text;
+            try {
+                text = Protocol.json().writeValueAsString(result);
+            } catch (JsonProcessingException e) {
+                throw ReddwarfException.badRequest("A result cannot be stored: " + e.getOriginalMessage());
+            }
+            if (agents.complete(agentId, result.id(), text, clock.instant())) {
+                acknowledged.add(result.id());
+                synchronized (resultSignal) {
+                    resultSignal.notifyAll();
+                }
+            } else {
+                LOG.warn("Agent {} reported a result for command {}, which is not its own", agentId, result.id());
+            }
+        }
+        return acknowledged;
+    }
+
+    /** Queues a command for the agent; returns its id. */
+    public String submit(String agentId, Optional<String> instanceId, String operation, JsonNode arguments) {
+        get(agentId);
+        String id = UUID.randomUUID().toString();
+        try {
+            agents.insertCommand(id, agentId, instanceId.orElse(null), operation,
+                    Protocol.json().writeValueAsString(arguments), clock.instant());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+        Object signal = commandSignals.computeIfAbsent(agentId, k -> new Object());
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        return id;
+    }
+
+    /** The command's result once the agent reported it, waiting up to {@code timeout}. */
+    public Optional<Result> await(String commandId, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<AgentCommandsRecord> row = agents.findCommand(commandId);
+            if (row.isPresent() && AgentRepository.DONE.equals(row.get().getState())) {
+                try {
+                    return Optional.of(Protocol.json().readValue(row.get().getResult(), Result.class));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException("stored result of " + commandId + " is unreadable", e);
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            synchronized (resultSignal) {
+                resultSignal.wait(Math.max(1, Math.min(RECHECK_MILLIS, left / 1_000_000)));
+            }
+        }
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return Protocol.json().readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored arguments are unreadable", e);
+        }
+    }
+}
