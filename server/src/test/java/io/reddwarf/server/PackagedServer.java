@@ -45,7 +45,10 @@ final class PackagedServer {
             fail("The packaged server " + JAR + " is missing: run this test with 'mvn verify', after 'package'.");
         }
         home = Files.createTempDirectory(Path.of("/tmp"), prefix);
-        Files.writeString(home.resolve("reddwarf.properties"), properties);
+        // any free port for the agent listener, so that servers of several tests (or one a developer
+        // runs) never meet on its default
+        Files.writeString(home.resolve("reddwarf.properties"), properties
+                + (properties.contains("agent.port=") ? "" : "\nagent.port=0\n"));
         try (ServerSocket s = new ServerSocket(0)) {
             apiPort = s.getLocalPort();
         }
