@@ -202,12 +202,11 @@ final class TenantIsolationTest {
         route(t, "GET " + v + "/mgmt/quotas/{tenant}", ADMIN, OWN.param("tenant", "{b_project}"));
         route(t, "PUT " + v + "/mgmt/quotas/{tenant}", ADMIN.body("{\"quotas\": {\"instances\": 50}}"),
                 ADMIN.param("tenant", "{b_project}").body("{\"quotas\": {\"instances\": 50}}"));
-        String agent = "5b0c7a52-1c1e-4a8e-9a54-0d7d2d3c9e11";
         route(t, "GET " + v + "/mgmt/agents", ADMIN);
         route(t, "POST " + v + "/mgmt/agents", ADMIN.body("{\"agent\": {\"name\": \"intruder\"}}"));
-        route(t, "GET " + v + "/mgmt/agents/{agent_id}", ADMIN.param("agent_id", agent));
-        route(t, "DELETE " + v + "/mgmt/agents/{agent_id}", ADMIN.param("agent_id", agent));
-        route(t, "POST " + v + "/mgmt/agents/{agent_id}/ping", ADMIN.param("agent_id", agent));
+        route(t, "GET " + v + "/mgmt/agents/{agent_id}", ADMIN);
+        route(t, "DELETE " + v + "/mgmt/agents/{agent_id}", ADMIN);
+        route(t, "POST " + v + "/mgmt/agents/{agent_id}/ping", ADMIN);
         String parameters = v + "/mgmt/datastores/versions/{version_id}/parameters";
         route(t, "GET " + parameters, ADMIN);
         route(t, "POST " + parameters, ADMIN.body(PARAMETER));
@@ -236,6 +235,8 @@ final class TenantIsolationTest {
     static int portA;
     /** A's names and ids: no answer to B may carry one the request did not. */
     static List<String> secretsOfA;
+    /** An agent id: every agent route is the administrator's alone, whether the agent exists or not. */
+    static final String AGENT = UUID.randomUUID().toString();
     /** Ids that exist nowhere, each standing in for one of A's in the control requests. */
     static final Map<String, String> CONTROL = Map.of(
             "instance_id", UUID.randomUUID().toString(),
@@ -456,6 +457,7 @@ final class TenantIsolationTest {
         values.put("flavor_id", "2");
         values.put("b_instance", instanceB);
         values.put("b_project", projectB);
+        values.put("agent_id", AGENT);
         if (control) {
             values.putAll(CONTROL);
         }
