@@ -16,8 +16,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(scratch, port_range):
-    """Starts server/target/reddwarf-server.jar on scratch/home; returns (process, api port, home)."""
+def start_server(scratch, port_range, properties=""):
+    """Starts server/target/reddwarf-server.jar on scratch/home (with extra reddwarf.properties lines);
+    returns (process, api port, home)."""
     jar = os.path.join(ROOT, "server", "target", "reddwarf-server.jar")
     if not os.path.isfile(jar):
         sys.exit("missing %s: build it with ./mvnw -DskipTests package" % jar)
@@ -26,6 +27,7 @@ def start_server(scratch, port_range):
     with open(os.path.join(home, "reddwarf.properties"), "w") as f:
         # the benchmarks poll every few milliseconds: lift the per-project rate limit that would refuse them
         f.write("instances.port-range=%s\napi.rate-limit-per-minute=1000000\nagent.port=0\n" % port_range)
+        f.write(properties)
     api_port = free_port()
     java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java")
     log = open(os.path.join(scratch, "server.log"), "w")

@@ -6,9 +6,15 @@ import io.reddwarf.agent.protocol.Protocol;
 import io.reddwarf.agent.protocol.Result;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -32,6 +38,13 @@ public final class Agent implements AutoCloseable {
     private final String version;
     private final ScheduledExecutorService heartbeats;
     private final Thread poller;
+    /** This process's session: the control plane hands a command to one session once. */
+    private final String session = UUID.randomUUID().toString();
+    /** Commands being carried out now. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** The last command queued for each instance: one instance's commands run one after another. */
+    private final Map<String, CompletableFuture<Void>> lanes = new ConcurrentHashMap<>();
+    private final ExecutorService workers;
     private volatile boolean running = true;
 
     Agent(AgentConfig config, ControlPlaneClient client, Journal journal, Operations operations, String version) {
@@ -46,6 +59,12 @@ public final class Agent implements AutoCloseable {
             return t;
         });
         this.poller = new Thread(this::pollLoop, "agent-commands");
+        AtomicInteger workerCount = new AtomicInteger();
+        this.workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "agent-worker-" + workerCount.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Starts the loops of the agent configured in {@code config}. */
@@ -53,7 +72,9 @@ public final class Agent implements AutoCloseable {
         ControlPlaneClient client = new ControlPlaneClient(config.controlPlane(), Credentials.sslContext(
                 config.home().resolve(AgentConfig.KEY), config.home().resolve(AgentConfig.CERTIFICATE),
                 config.home().resolve(AgentConfig.AUTHORITY)));
-        Operations operations = new Operations(version, Operations.loadDrivers(Agent.class.getClassLoader()));
+        var drivers = Operations.loadDrivers(Agent.class.getClassLoader());
+        Operations operations = new Operations(version, drivers,
+                new InstanceOperations(drivers, config.instancesDir(), config.templatesDir()));
         Agent agent = new Agent(config, client, new Journal(config.journalDir()), operations, version);
         agent.heartbeats.scheduleWithFixedDelay(agent::heartbeat, 0, config.heartbeatInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -64,10 +85,17 @@ public final class Agent implements AutoCloseable {
     }
 
     private void heartbeat() {
+        if (!java.nio.file.Files.isRegularFile(config.home().resolve(AgentConfig.FILE))) {
+            LOG.warn("{} is gone: this agent was removed from its host; stopping (engines keep running)",
+                    config.home().resolve(AgentConfig.FILE));
+            close();
+            Runtime.getRuntime().halt(0);
+            return;
+        }
         try {
             client.heartbeat(new Heartbeat(version, List.of()));
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Heartbeat not delivered: {}", e.getMessage());
+            LOG.warn("Heartbeat not delivered: {}", e.getMessage() == null ? e.toString() : e.getMessage());
         }
     }
 
@@ -76,24 +104,56 @@ public final class Agent implements AutoCloseable {
         while (running) {
             try {
                 reportUnacknowledged();
-                List<Command> commands = client.poll(POLL_WAIT);
-                List<Result> results = new ArrayList<>();
-                for (Command command : commands) {
-                    results.add(handle(command));
-                }
-                if (!results.isEmpty()) {
-                    acknowledge(client.report(results));
+                for (Command command : client.poll(session, POLL_WAIT)) {
+                    dispatch(command);
                 }
                 pause = Duration.ofMillis(250);
             } catch (IOException | RuntimeException e) {
                 if (!running) {
                     return;
                 }
-                LOG.warn("Cannot reach the control plane ({}); trying again in {} ms", e.getMessage(), pause.toMillis());
+                LOG.warn("Cannot reach the control plane ({}); trying again in {} ms", e.getMessage() == null ? e.toString() : e.getMessage(), pause.toMillis());
                 sleep(pause);
                 pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
             }
         }
+    }
+
+    /**
+     * Runs the command beside the others: commands on different instances at once, commands on one
+     * instance in the order they came. Each result is reported as soon as it is journalled.
+     */
+    private void dispatch(Command command) {
+        if (command.id() == null || !inFlight.add(command.id())) {
+            return;
+        }
+        Runnable work = () -> {
+            try {
+                Result result = handle(command);
+                try {
+                    acknowledge(client.report(List.of(result)));
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("Result of command {} not reported yet ({}); it is kept and sent again", command.id(),
+                            e.getMessage());
+                }
+            } finally {
+                inFlight.remove(command.id());
+            }
+        };
+        if (command.instance().isEmpty()) {
+            workers.execute(work);
+            return;
+        }
+        String lane = command.instance();
+        lanes.compute(lane, (key, tail) -> {
+            CompletableFuture<Void> previous = tail == null ? CompletableFuture.completedFuture(null) : tail;
+            CompletableFuture<Void> next = previous.handleAsync((ignored, error) -> {
+                work.run();
+                return null;
+            }, workers);
+            next.whenComplete((ignored, error) -> lanes.remove(key, next));
+            return next;
+        });
     }
 
     /** Applies a command once: a repeated delivery is answered from the journal. */
@@ -152,6 +212,7 @@ public final class Agent implements AutoCloseable {
         running = false;
         heartbeats.shutdownNow();
         poller.interrupt();
+        workers.shutdownNow();
     }
 
     AgentConfig config() {

@@ -19,12 +19,15 @@ import java.util.regex.Pattern;
  * agent.id = 5b0c…                        the id the control plane knows the agent by
  * control-plane.url = https://10.0.0.1:8780   its agent listener
  * heartbeat.interval = 2s                 (optional)
+ * instances.dir = /srv/reddwarf/instances (optional; default instances/ in the agent's home)
+ * templates.dir = /srv/reddwarf/templates (optional; default templates/ in the agent's home)
  * </pre>
  *
  * The credentials are files next to it: {@code agent-key.pem} (0600), {@code agent-cert.pem} and
  * {@code ca.pem}, the deployment's certificate authority, the only one the agent trusts.
  */
-public record AgentConfig(Path home, String agentId, URI controlPlane, Duration heartbeatInterval) {
+public record AgentConfig(Path home, String agentId, URI controlPlane, Duration heartbeatInterval, Path instancesDir,
+        Path templatesDir) {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     public static final String FILE = "agent.properties";
@@ -65,11 +68,24 @@ public record AgentConfig(Path home, String agentId, URI controlPlane, Duration 
                 throw new IllegalArgumentException("The agent's credential file " + home.resolve(name) + " is missing.");
             }
         }
-        return new AgentConfig(home, id, url, interval);
+        return new AgentConfig(home, id, url, interval, directory(properties, "instances.dir", home.resolve("instances"), file),
+                directory(properties, "templates.dir", home.resolve("templates"), file));
     }
 
     public Path journalDir() {
         return home.resolve("journal");
+    }
+
+    private static Path directory(Properties properties, String name, Path fallback, Path file) {
+        String value = properties.getProperty(name, "").strip();
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        Path dir = Path.of(value);
+        if (!dir.isAbsolute()) {
+            throw new IllegalArgumentException(name + " in " + file + " must be an absolute path: " + value);
+        }
+        return dir.normalize();
     }
 
     private static String required(Properties properties, String name, Path file) {

@@ -41,8 +41,9 @@ final class ControlPlaneClient {
     }
 
     /** Waits up to {@code wait} on the control plane for commands; an empty list when none came. */
-    List<Command> poll(Duration wait) throws IOException {
-        JsonNode answer = send("GET", "commands?wait=" + wait.toSeconds(), null, wait.plus(REQUEST_TIMEOUT));
+    List<Command> poll(String session, Duration wait) throws IOException {
+        JsonNode answer = send("GET", "commands?wait=" + wait.toSeconds() + "&session=" + session, null,
+                wait.plus(REQUEST_TIMEOUT));
         return Protocol.json().convertValue(answer, Command.Batch.class).commands();
     }
 

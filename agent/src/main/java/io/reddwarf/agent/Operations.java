@@ -9,6 +9,8 @@ import io.reddwarf.agent.protocol.Result;
 import io.reddwarf.spi.Datastore;
 import io.reddwarf.spi.DatastoreException;
 import io.reddwarf.spi.DatastoreVersion;
+import io.reddwarf.spi.InvalidRequestException;
+import io.reddwarf.spi.NotSupportedException;
 import io.reddwarf.spi.Plugins;
 import java.util.List;
 import java.util.Map;
@@ -35,13 +37,21 @@ final class Operations {
     private final Map<String, Operation> byName = new TreeMap<>();
 
     Operations(String agentVersion, List<Datastore> drivers) {
-        byName.put("agent.ping", repeatable(command -> {
+        this(agentVersion, drivers, null);
+    }
+
+    /** With the instance operations of {@code instances}, when it is given. */
+    Operations(String agentVersion, List<Datastore> drivers, InstanceOperations instances) {
+        if (instances != null) {
+            instances.register(this);
+        }
+        add("agent.ping", true, command -> {
             ObjectNode answer = Protocol.json().createObjectNode();
             answer.put("agent_version", agentVersion);
             answer.set("echo", command.arguments());
             return answer;
-        }));
-        byName.put("agent.datastores", repeatable(command -> {
+        });
+        add("agent.datastores", true, command -> {
             ArrayNode list = Protocol.json().createArrayNode();
             for (Datastore driver : drivers) {
                 ObjectNode entry = list.addObject().put("type", driver.type());
@@ -51,13 +61,31 @@ final class Operations {
                 }
             }
             return Protocol.json().createObjectNode().set("datastores", list);
-        }));
+        });
     }
 
     /** The drivers on this agent's class path that load; the others are logged and left out. */
     static List<Datastore> loadDrivers(ClassLoader loader) {
         return Plugins.load(Datastore.class, loader,
                 e -> LOG.error("Skipping a datastore driver that cannot be loaded: {}", e.getMessage()));
+    }
+
+    /** Adds an operation; {@code repeatable} says whether running it again after an interruption is safe. */
+    void add(String name, boolean repeatable, java.util.function.Function<Command, JsonNode> body) {
+        Operation previous = byName.putIfAbsent(name, new Operation() {
+            @Override
+            public boolean repeatable() {
+                return repeatable;
+            }
+
+            @Override
+            public JsonNode apply(Command command) {
+                return body.apply(command);
+            }
+        });
+        if (previous != null) {
+            throw new IllegalStateException("operation registered twice: " + name);
+        }
     }
 
     boolean knows(String operation) {
@@ -78,6 +106,10 @@ final class Operations {
         }
         try {
             return Result.ok(command.id(), op.apply(command));
+        } catch (NotSupportedException e) {
+            return Result.notSupported(command.id(), e.operation(), e.datastoreType());
+        } catch (InvalidRequestException e) {
+            return Result.failed(command.id(), Result.REFUSED, String.valueOf(e.getMessage()));
         } catch (IllegalArgumentException e) {
             return Result.failed(command.id(), "invalid", String.valueOf(e.getMessage()));
         } catch (DatastoreException e) {
@@ -86,19 +118,5 @@ final class Operations {
             LOG.error("Operation {} of command {} failed", command.operation(), command.id(), e);
             return Result.failed(command.id(), "datastore", e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-    }
-
-    private static Operation repeatable(java.util.function.Function<Command, JsonNode> body) {
-        return new Operation() {
-            @Override
-            public boolean repeatable() {
-                return true;
-            }
-
-            @Override
-            public JsonNode apply(Command command) {
-                return body.apply(command);
-            }
-        };
     }
 }

@@ -35,6 +35,9 @@ import java.util.Properties;
  * @param backupStrategies  the deployer's backup strategy per datastore version, keyed
  *                          {@code <type>.<version>} ({@code backup.strategy.mariadb.10.11=mariadb-dump})
  * @param recovery          what the health loop does with engines that hang or crash
+ * @param localAgent        whether the local provider runs the drivers in a local agent process
+ *                          ({@code provider.local.drivers=agent}) rather than in the control plane's
+ *                          process ({@code in-process}, the default)
  */
 public record CoreConfig(
         Path home,
@@ -50,7 +53,8 @@ public record CoreConfig(
         int workers,
         Path backupsDir,
         Map<String, String> backupStrategies,
-        EngineRecovery recovery) {
+        EngineRecovery recovery,
+        boolean localAgent) {
 
     public static final String FILE_NAME = "reddwarf.properties";
     /**
@@ -195,7 +199,16 @@ public record CoreConfig(
                         Duration.ofMillis(Long.parseLong(p.getProperty("health.restart-backoff-max-ms",
                                 Long.toString(EngineRecovery.DEFAULT.restartBackoffMax().toMillis())).trim())),
                         Duration.ofSeconds(Long.parseLong(p.getProperty("health.stable-seconds",
-                                Long.toString(EngineRecovery.DEFAULT.stableAfter().toSeconds())).trim()))));
+                                Long.toString(EngineRecovery.DEFAULT.stableAfter().toSeconds())).trim()))),
+                localDrivers(p.getProperty("provider.local.drivers", "agent").trim()));
+    }
+
+    private static boolean localDrivers(String value) {
+        return switch (value) {
+            case "in-process" -> false;
+            case "agent" -> true;
+            default -> throw new IllegalArgumentException("provider.local.drivers must be in-process or agent: " + value);
+        };
     }
 
     /** The ports handed to instances. */
@@ -237,13 +250,22 @@ public record CoreConfig(
     /** A copy with another port range (tests use disjoint ranges). */
     public CoreConfig withPorts(int min, int max) {
         return new CoreConfig(home, instanceAddress, min, max, flavors, jdbcUrl, jdbcUser, jdbcPassword,
-                healthInterval, buildTimeout, workers, backupsDir, backupStrategies, recovery);
+                healthInterval, buildTimeout, workers, backupsDir, backupStrategies, recovery, localAgent);
+    }
+
+    /**
+     * A copy whose drivers run in the control plane's process: for a core started without an
+     * agent listener, or with drivers given by hand rather than found on the class path.
+     */
+    public CoreConfig withDriversInProcess() {
+        return new CoreConfig(home, instanceAddress, portMin, portMax, flavors, jdbcUrl, jdbcUser, jdbcPassword,
+                healthInterval, buildTimeout, workers, backupsDir, backupStrategies, recovery, false);
     }
 
     /** A copy with another state store. */
     public CoreConfig withJdbc(String url, String user, String password) {
         return new CoreConfig(home, instanceAddress, portMin, portMax, flavors, Optional.of(url),
                 Optional.ofNullable(user), Optional.ofNullable(password), healthInterval, buildTimeout, workers,
-                backupsDir, backupStrategies, recovery);
+                backupsDir, backupStrategies, recovery, localAgent);
     }
 }

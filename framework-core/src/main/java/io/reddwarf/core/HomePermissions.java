@@ -48,6 +48,9 @@ public final class HomePermissions {
         set(home.resolve("templates"), OWNER_ONLY_DIRECTORY);
         ownerOnlyTree(home.resolve("state"));
         ownerOnlyTree(config.backupsDir());
+        if (Files.isDirectory(home.resolve("agent"))) {
+            ownerOnlyTree(home.resolve("agent"));
+        }
         ownerOnlyFile(home.resolve(CoreConfig.FILE_NAME));
     }
 

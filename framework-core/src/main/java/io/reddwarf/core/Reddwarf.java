@@ -35,6 +35,7 @@ import io.reddwarf.core.persistence.QuotaRepository;
 import io.reddwarf.core.persistence.RootHistoryRepository;
 import io.reddwarf.core.persistence.SecretBox;
 import io.reddwarf.core.provider.InstanceProvider;
+import io.reddwarf.core.provider.LocalAgent;
 import io.reddwarf.core.provider.LocalProvider;
 import io.reddwarf.core.tls.CertificateAuthority;
 import io.reddwarf.core.provider.PortRange;
@@ -76,6 +77,7 @@ public final class Reddwarf implements AutoCloseable {
     private final String certificateAuthority;
     private final CertificateAuthority authority;
     private final AgentService agents;
+    private final Optional<LocalAgent> localAgent;
 
     private Reddwarf(CoreConfig config, Database database, DriverRegistry drivers) {
         this.config = config;
@@ -87,8 +89,15 @@ public final class Reddwarf implements AutoCloseable {
         InstanceProvider provider = local;
         this.certificateAuthority = provider.certificateAuthorityPem();
         this.authority = local.authority();
-        this.agents = new AgentService(new AgentRepository(database.dsl()), authority, java.time.Clock.systemUTC());
         SecretBox secrets = SecretBox.open(config.home().resolve("state").resolve("master.key"));
+        this.agents = new AgentService(new AgentRepository(database.dsl()), authority, secrets, java.time.Clock.systemUTC());
+        if (config.localAgent()) {
+            this.localAgent = Optional.of(LocalAgent.enrol(config.home().resolve("agent"), local.instancesDir(),
+                    local.templatesDir(), agents));
+            local.runDriversIn(agents, localAgent.get().agentId());
+        } else {
+            this.localAgent = Optional.empty();
+        }
         InstanceRepository repository = new InstanceRepository(database.dsl());
         BackupRepository backupRepository = new BackupRepository(database.dsl());
         InstanceContexts contexts = new InstanceContexts(drivers, flavors, provider);
@@ -164,6 +173,19 @@ public final class Reddwarf implements AutoCloseable {
                 live.size(), released.releasedInstances().size(), released.killedProcesses());
     }
 
+    /**
+     * Starts the host's agent, when drivers run in one ({@code provider.local.drivers=agent}),
+     * reporting to the agent listener at {@code listener}. Until it runs, its commands wait.
+     */
+    public void startLocalAgent(java.net.URI listener) {
+        localAgent.ifPresent(agent -> agent.start(listener));
+    }
+
+    /** The host's agent, when drivers run in one. */
+    public Optional<LocalAgent> localAgent() {
+        return localAgent;
+    }
+
     /** The control plane's side of its guest agents. */
     public AgentService agents() {
         return agents;
@@ -224,6 +246,7 @@ public final class Reddwarf implements AutoCloseable {
     public void close() {
         health.close();
         workflows.close();
+        localAgent.ifPresent(LocalAgent::close);
         database.close();
     }
 }

@@ -60,6 +60,7 @@ public final class ReddwarfServer implements AutoCloseable {
         try {
             agents = AgentListener.start(options.bind(), agentPort(options), List.of(config.instanceAddress()),
                     core.agents(), core.authority());
+            core.startLocalAgent(agents.baseUri());
             ApiServer api = ApiServer.start(options.bind(), options.port(), CoreServices.of(core, agents.baseUri().toString()),
                     credentials, new RateLimiter(rateLimitPerMinute(options.home()), java.time.Clock.systemUTC()),
                     maxBodyBytes(options.home()));

@@ -139,7 +139,7 @@ final class AgentProtocolTest {
             Thread.sleep(2000);
             assertThat(agent(id).get("last_heartbeat").asText()).as("a revoked agent's heartbeats are refused")
                     .isEqualTo(lastBefore);
-            HttpResponse<String> refused = send(tlsWith(home), "1", "/agent/v1/commands?wait=0");
+            HttpResponse<String> refused = send(tlsWith(home), "1", "/agent/v1/commands?wait=0&session=test");
             assertThat(refused.statusCode()).isEqualTo(401);
             assertThat(refused.body()).contains("\"unauthorized\"").contains("revoked");
         } finally {
@@ -153,13 +153,16 @@ final class AgentProtocolTest {
         enrol("host-b", home);
         SSLContext tls = tlsWith(home);
 
-        HttpResponse<String> other = send(tls, "2", "/agent/v1/commands?wait=0");
-        HttpResponse<String> none = send(tls, null, "/agent/v1/commands?wait=0");
-        HttpResponse<String> good = send(tls, "1", "/agent/v1/commands?wait=0");
+        HttpResponse<String> other = send(tls, "2", "/agent/v1/commands?wait=0&session=test");
+        HttpResponse<String> none = send(tls, null, "/agent/v1/commands?wait=0&session=test");
+        HttpResponse<String> good = send(tls, "1", "/agent/v1/commands?wait=0&session=test");
+        HttpResponse<String> sessionless = send(tls, "1", "/agent/v1/commands?wait=0");
 
         assertThat(other.statusCode()).isEqualTo(400);
         assertThat(other.body()).contains("\"badRequest\"").contains("Unsupported agent protocol version '2'");
         assertThat(none.statusCode()).isEqualTo(400);
+        assertThat(sessionless.statusCode()).isEqualTo(400);
+        assertThat(sessionless.body()).contains("\"badRequest\"").contains("session must name");
         assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
         assertThat(good.headers().firstValue("Reddwarf-Agent-Protocol")).contains("1");
         assertThat(good.body()).isEqualTo("{\"commands\":[]}");
@@ -180,11 +183,11 @@ final class AgentProtocolTest {
         assertThat(openssl.waitFor()).as("openssl: " + output).isZero();
         Files.copy(home.resolve("ca.pem"), forged.resolve("ca.pem"));
 
-        assertThatThrownBy(() -> send(tlsWith(forged), "1", "/agent/v1/commands?wait=0")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> send(tlsWith(forged), "1", "/agent/v1/commands?wait=0&session=test")).isInstanceOf(IOException.class);
         // and none at all
         SSLContext anonymous = SSLContext.getInstance("TLSv1.3");
         anonymous.init(null, trustOnly(home.resolve("ca.pem")).getTrustManagers(), null);
-        assertThatThrownBy(() -> send(anonymous, "1", "/agent/v1/commands?wait=0")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> send(anonymous, "1", "/agent/v1/commands?wait=0&session=test")).isInstanceOf(IOException.class);
     }
 
     private static String log(Path home) {

@@ -92,7 +92,7 @@ final class PackagedServer {
 
     /**
      * Deletes the demo project's instances, stops the server, kills whatever still runs from the
-     * home, keeps the log as {@code target/<logName>} and removes the home.
+     * home (engines, the local agent), keeps the log as {@code target/<logName>} and removes the home.
      */
     void close(String logName) throws Exception {
         if (process != null && process.isAlive()) {
@@ -104,7 +104,8 @@ final class PackagedServer {
             process.waitFor(30, TimeUnit.SECONDS);
         }
         ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(home.resolve("instances").toString())).orElse(false))
+                .filter(p -> p.info().commandLine().map(c -> c.contains(home.resolve("instances").toString())
+                        || c.contains(home.resolve("agent").toString())).orElse(false))
                 .forEach(ProcessHandle::destroyForcibly);
         if (Files.exists(home.resolve("server.log"))) {
             Files.copy(home.resolve("server.log"), Path.of("target", logName),

@@ -114,7 +114,7 @@ final class PortTakenDuringBuildTest {
     void theBuildMovesTheInstanceToAnotherFreePortAndEndsActive() throws Exception {
         Path home = LiveServer.shortHome("ptk");
         PortThief thief = new PortThief();
-        CoreConfig config = CoreConfig.load(home).withPorts(FIRST_PORT, LAST_PORT);
+        CoreConfig config = CoreConfig.load(home).withPorts(FIRST_PORT, LAST_PORT).withDriversInProcess();
         try (thief; Reddwarf core = Reddwarf.start(config,
                 DriverRegistry.of(List.of(mariadbWithThief(thief)).iterator()))) {
             InstanceView created = core.instances().create("p1", new CreateInstanceRequest("moved", "1", 1,

@@ -27,7 +27,7 @@ final class RateLimitTest {
     static void start() {
         Clock fixed = Clock.fixed(Instant.parse("2026-11-25T16:00:20Z"), ZoneOffset.UTC);
         Path home = LiveServer.shortHome("rate");
-        core = Reddwarf.start(CoreConfig.load(home).withPorts(36470, 36479));
+        core = Reddwarf.start(CoreConfig.load(home).withPorts(36470, 36479).withDriversInProcess());
         server = ApiServer.start("127.0.0.1", 0, CoreServices.of(core), CREDENTIALS, new RateLimiter(3, fixed));
         http = new Http(server.baseUri(), CREDENTIALS.demoToken());
     }

@@ -29,9 +29,31 @@ public record Result(String id, String outcome, JsonNode value, Failure error) {
     }
 
     /**
+     * A driver does not implement the operation: {@code value} names it and the datastore, so the
+     * control plane can say so in the driver's own words.
+     */
+    public static Result notSupported(String id, String operation, String datastoreType) {
+        return new Result(id, ERROR, Protocol.json().createObjectNode().put("operation", operation)
+                .put("datastore_type", datastoreType), new Failure(NOT_SUPPORTED, "The '" + operation
+                + "' operation is not supported for the '" + datastoreType + "' datastore."));
+    }
+
+    /** Kinds of failure (see {@link Failure}). */
+    public static final String UNSUPPORTED = "unsupported";
+    public static final String INVALID = "invalid";
+    public static final String REFUSED = "refused";
+    public static final String NOT_SUPPORTED = "not_supported";
+    public static final String DATASTORE = "datastore";
+    public static final String INTERRUPTED = "interrupted";
+    public static final String WITHDRAWN = "withdrawn";
+
+    /**
      * Why a command failed. Kinds: {@code unsupported} (the operation is unknown to this agent),
-     * {@code invalid} (its arguments are wrong), {@code datastore} (the driver or engine refused),
-     * {@code interrupted} (the agent stopped while running a command that is not safe to repeat).
+     * {@code invalid} (its arguments are wrong), {@code refused} (the driver refused the request as
+     * invalid for its engine), {@code not_supported} (the driver does not implement the operation),
+     * {@code datastore} (the driver or engine failed), {@code interrupted} (the agent stopped while
+     * running a command that is not safe to repeat), {@code withdrawn} (the control plane stopped
+     * waiting before the agent took the command).
      */
     public record Failure(String kind, String message) {}
 

@@ -13,6 +13,7 @@ import io.reddwarf.core.db.tables.records.AgentCommandsRecord;
 import io.reddwarf.core.db.tables.records.AgentsRecord;
 import io.reddwarf.core.persistence.AgentRepository;
 import io.reddwarf.core.persistence.InstanceRepository;
+import io.reddwarf.core.persistence.SecretBox;
 import io.reddwarf.core.tls.CertificateAuthority;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,15 +43,47 @@ public final class AgentService {
     private static final long RECHECK_MILLIS = 500;
     private static final int BATCH = 32;
 
+    /** How long a recorded result is kept after the command ended (nobody awaits it longer). */
+    private static final Duration KEEP_RESULTS = Duration.ofMinutes(10);
+
     private final AgentRepository agents;
     private final CertificateAuthority authority;
+    private final SecretBox box;
     private final Clock clock;
-    private final java.util.concurrent.ConcurrentHashMap<String, Object> commandSignals = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Object resultSignal = new Object();
+    private final ConcurrentHashMap<String, Signal> commandSignals = new ConcurrentHashMap<>();
+    private final Signal resultSignal = new Signal();
+    private final AtomicLong nextPrune = new AtomicLong();
 
-    public AgentService(AgentRepository agents, CertificateAuthority authority, Clock clock) {
+    /**
+     * A wake-up that cannot be missed: a waiter reads the generation before it looks at the state
+     * store and sleeps only while the generation is unchanged.
+     */
+    private static final class Signal {
+        private long generation;
+
+        synchronized long generation() {
+            return generation;
+        }
+
+        synchronized void raise() {
+            generation++;
+            notifyAll();
+        }
+
+        synchronized void await(long seen, long millis) throws InterruptedException {
+            long deadline = System.nanoTime() + millis * 1_000_000;
+            long left = millis;
+            while (generation == seen && left > 0) {
+                wait(left);
+                left = (deadline - System.nanoTime()) / 1_000_000;
+            }
+        }
+    }
+
+    public AgentService(AgentRepository agents, CertificateAuthority authority, SecretBox box, Clock clock) {
         this.agents = requireNonNull(agents, "agents is null");
         this.authority = requireNonNull(authority, "authority is null");
+        this.box = requireNonNull(box, "box is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -127,23 +162,26 @@ public final class AgentService {
         agents.heartbeat(agentId, heartbeat.agentVersion(), clock.instant());
     }
 
-    /** The agent's unfinished commands, waiting up to {@code wait} for one to appear. */
-    public List<Command> poll(String agentId, Duration wait) throws InterruptedException {
+    /**
+     * The agent's unfinished commands that its process {@code session} has not taken yet, waiting
+     * up to {@code wait} for one to appear.
+     */
+    public List<Command> poll(String agentId, String session, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
+        Signal signal = commandSignals.computeIfAbsent(agentId, k -> new Signal());
         while (true) {
-            List<AgentCommandsRecord> rows = agents.deliver(agentId, BATCH, clock.instant());
+            long seen = signal.generation();
+            List<AgentCommandsRecord> rows = agents.deliver(agentId, session, BATCH, clock.instant());
             long left = deadline - System.nanoTime();
             if (!rows.isEmpty() || left <= 0) {
                 List<Command> commands = new ArrayList<>();
                 for (AgentCommandsRecord row : rows) {
-                    commands.add(new Command(row.getId(), row.getInstanceId(), row.getOperation(), read(row.getArguments())));
+                    commands.add(new Command(row.getId(), row.getInstanceId(), row.getOperation(),
+                            read(box.open(row.getArguments()))));
                 }
                 return commands;
             }
-            Object signal = commandSignals.computeIfAbsent(agentId, k -> new Object());
-            synchronized (signal) {
-                signal.wait(Math.max(1, Math.min(RECHECK_MILLIS, left / 1_000_000)));
-            }
+            signal.await(seen, Math.max(1, Math.min(RECHECK_MILLIS, left / 1_000_000)));
         }
     }
 
@@ -157,11 +195,9 @@ public final class AgentService {
             } catch (JsonProcessingException e) {
                 throw ReddwarfException.badRequest("A result cannot be stored: " + e.getOriginalMessage());
             }
-            if (agents.complete(agentId, result.id(), text, clock.instant())) {
+            if (agents.complete(agentId, result.id(), box.seal(text), clock.instant())) {
                 acknowledged.add(result.id());
-                synchronized (resultSignal) {
-                    resultSignal.notifyAll();
-                }
+                resultSignal.raise();
             } else {
                 LOG.warn("Agent {} reported a result for command {}, which is not its own", agentId, result.id());
             }
@@ -175,14 +211,12 @@ public final class AgentService {
         String id = UUID.randomUUID().toString();
         try {
             agents.insertCommand(id, agentId, instanceId.orElse(null), operation,
-                    Protocol.json().writeValueAsString(arguments), clock.instant());
+                    box.seal(Protocol.json().writeValueAsString(arguments)), clock.instant());
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }
-        Object signal = commandSignals.computeIfAbsent(agentId, k -> new Object());
-        synchronized (signal) {
-            signal.notifyAll();
-        }
+        commandSignals.computeIfAbsent(agentId, k -> new Signal()).raise();
+        pruneNowAndThen();
         return id;
     }
 
@@ -190,10 +224,11 @@ public final class AgentService {
     public Optional<Result> await(String commandId, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
+            long seen = resultSignal.generation();
             Optional<AgentCommandsRecord> row = agents.findCommand(commandId);
             if (row.isPresent() && AgentRepository.DONE.equals(row.get().getState())) {
                 try {
-                    return Optional.of(Protocol.json().readValue(row.get().getResult(), Result.class));
+                    return Optional.of(Protocol.json().readValue(box.open(row.get().getResult()), Result.class));
                 } catch (JsonProcessingException e) {
                     throw new IllegalStateException("stored result of " + commandId + " is unreadable", e);
                 }
@@ -202,8 +237,51 @@ public final class AgentService {
             if (left <= 0) {
                 return Optional.empty();
             }
-            synchronized (resultSignal) {
-                resultSignal.wait(Math.max(1, Math.min(RECHECK_MILLIS, left / 1_000_000)));
+            resultSignal.await(seen, Math.max(1, Math.min(RECHECK_MILLIS, left / 1_000_000)));
+        }
+    }
+
+    /**
+     * Submits a command and waits for its result. A command not answered in time is withdrawn, so
+     * an agent that comes back later does not carry out what nobody waits for any more (one it had
+     * already taken may still end; its report is then kept and ignored).
+     *
+     * @return the result, or empty when the agent did not answer within {@code timeout}
+     */
+    public Optional<Result> call(String agentId, Optional<String> instanceId, String operation, JsonNode arguments,
+            Duration timeout) {
+        String id = submit(agentId, instanceId, operation, arguments);
+        try {
+            Optional<Result> result = await(id, timeout);
+            if (result.isEmpty() && withdraw(id)) {
+                return Optional.empty();
+            }
+            return result.isPresent() ? result : await(id, Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            withdraw(id);
+            throw new IllegalStateException("interrupted while waiting for agent " + agentId, e);
+        }
+    }
+
+    private boolean withdraw(String commandId) {
+        try {
+            String text = Protocol.json().writeValueAsString(Result.failed(commandId, "withdrawn",
+                    "Nobody waited for the result any more."));
+            return agents.abandon(commandId, box.seal(text), clock.instant());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Forgets old results about once a minute, on the way of a submission. */
+    private void pruneNowAndThen() {
+        long now = System.nanoTime();
+        long due = nextPrune.get();
+        if (now - due >= 0 && nextPrune.compareAndSet(due, now + Duration.ofMinutes(1).toNanos())) {
+            int forgotten = agents.forgetDone(clock.instant().minus(KEEP_RESULTS));
+            if (forgotten > 0) {
+                LOG.debug("Forgot {} agent command results older than {}", forgotten, KEEP_RESULTS);
             }
         }
     }

@@ -56,19 +56,37 @@ public final class AgentRepository {
                 .set(AGENT_COMMANDS.CREATED_AT, InstanceRepository.utc(at)).execute();
     }
 
-    /** The agent's commands without a result, oldest first, marked as delivered now. */
-    public List<AgentCommandsRecord> deliver(String agentId, int limit, Instant at) {
+    /**
+     * The agent's commands without a result that {@code session} has not taken yet, oldest first,
+     * marked as delivered to it now.
+     */
+    public List<AgentCommandsRecord> deliver(String agentId, String session, int limit, Instant at) {
         return dsl.transactionResult(cfg -> {
             DSLContext tx = cfg.dsl();
             List<AgentCommandsRecord> pending = tx.selectFrom(AGENT_COMMANDS)
-                    .where(AGENT_COMMANDS.AGENT_ID.eq(agentId), AGENT_COMMANDS.STATE.eq(PENDING))
+                    .where(AGENT_COMMANDS.AGENT_ID.eq(agentId), AGENT_COMMANDS.STATE.eq(PENDING),
+                            AGENT_COMMANDS.DELIVERED_TO.isNull().or(AGENT_COMMANDS.DELIVERED_TO.ne(session)))
                     .orderBy(AGENT_COMMANDS.CREATED_AT, AGENT_COMMANDS.ID).limit(limit).fetch();
             if (!pending.isEmpty()) {
                 tx.update(AGENT_COMMANDS).set(AGENT_COMMANDS.DELIVERED_AT, InstanceRepository.utc(at))
+                        .set(AGENT_COMMANDS.DELIVERED_TO, session)
                         .where(AGENT_COMMANDS.ID.in(pending.stream().map(AgentCommandsRecord::getId).toList())).execute();
             }
             return pending;
         });
+    }
+
+    /** Forgets commands whose result was recorded before {@code before}; answers how many. */
+    public int forgetDone(Instant before) {
+        return dsl.deleteFrom(AGENT_COMMANDS).where(AGENT_COMMANDS.STATE.eq(DONE),
+                AGENT_COMMANDS.COMPLETED_AT.lt(InstanceRepository.utc(before))).execute();
+    }
+
+    /** Gives up on a command nobody waits for any more: it is recorded as done with {@code result}. */
+    public boolean abandon(String commandId, String result, Instant at) {
+        return dsl.update(AGENT_COMMANDS).set(AGENT_COMMANDS.STATE, DONE).set(AGENT_COMMANDS.RESULT, result)
+                .set(AGENT_COMMANDS.COMPLETED_AT, InstanceRepository.utc(at))
+                .where(AGENT_COMMANDS.ID.eq(commandId), AGENT_COMMANDS.STATE.eq(PENDING)).execute() == 1;
     }
 
     public Optional<AgentCommandsRecord> findCommand(String id) {

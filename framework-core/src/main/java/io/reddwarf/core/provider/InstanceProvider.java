@@ -1,5 +1,7 @@
 package io.reddwarf.core.provider;
 
+import io.reddwarf.spi.Datastore;
+import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.DatastoreVersion;
 import io.reddwarf.spi.Flavor;
 import io.reddwarf.spi.InstanceContext;
@@ -35,6 +37,14 @@ public interface InstanceProvider {
      * (and its TLS certificate), reuses it afterwards.
      */
     InstanceContext context(String instanceId, String type, DatastoreVersion version, Flavor flavor, int port);
+
+    /**
+     * The driver's handle on the instance in {@code context}: the driver itself where it runs in
+     * this process, or a handle whose calls are commands to the agent of the instance's host.
+     */
+    default DatastoreInstance open(Datastore driver, InstanceContext context) {
+        return driver.open(context);
+    }
 
     /** Whether the instance's storage exists (it was allocated and not released). */
     boolean exists(String instanceId);

@@ -2,10 +2,15 @@ package io.reddwarf.core.provider;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reddwarf.agent.protocol.InstanceWire;
+import io.reddwarf.core.agent.AgentDatastoreInstance;
+import io.reddwarf.core.agent.AgentService;
 import io.reddwarf.core.tls.CertificateAuthority;
 import io.reddwarf.host.EngineSandbox;
 import io.reddwarf.host.LocalInstanceContext;
 import io.reddwarf.host.LocalProcessSupervisor;
+import io.reddwarf.spi.Datastore;
+import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.DatastoreVersion;
 import io.reddwarf.spi.Flavor;
 import io.reddwarf.spi.InstanceContext;
@@ -61,6 +66,9 @@ public final class LocalProvider implements InstanceProvider {
      * @param address the address instances listen on
      * @param ports   the ports handed to instances
      */
+    private volatile AgentService agents;
+    private volatile String agentId;
+
     public LocalProvider(Path home, String address, PortRange ports) {
         if (home.toAbsolutePath().toString().length() > maxHomeLength()) {
             throw new IllegalArgumentException("The Reddwarf home " + home.toAbsolutePath() + " is too long for the "
@@ -85,6 +93,24 @@ public final class LocalProvider implements InstanceProvider {
         }
     }
 
+    /**
+     * From now on, drivers run in the host's agent: {@link #open} answers handles whose calls are
+     * commands to agent {@code agentId}.
+     */
+    public void runDriversIn(AgentService agents, String agentId) {
+        this.agents = requireNonNull(agents, "agents is null");
+        this.agentId = requireNonNull(agentId, "agentId is null");
+    }
+
+    @Override
+    public DatastoreInstance open(Datastore driver, InstanceContext context) {
+        if (agentId == null) {
+            return driver.open(context);
+        }
+        return new AgentDatastoreInstance(agents, agentId, context.instanceId(), new InstanceWire.Spec(driver.type(),
+                context.version(), context.flavor(), context.bindAddress(), context.port()));
+    }
+
     @Override
     public String address() {
         return address;
@@ -93,6 +119,16 @@ public final class LocalProvider implements InstanceProvider {
     @Override
     public PortRange ports() {
         return ports;
+    }
+
+    /** Where the instances' directories are. */
+    public Path instancesDir() {
+        return instancesDir;
+    }
+
+    /** Where the engines' pre-initialised data directories are. */
+    public Path templatesDir() {
+        return templatesDir;
     }
 
     public Path homeOf(String instanceId) {

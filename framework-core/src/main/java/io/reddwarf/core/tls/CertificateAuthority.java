@@ -287,7 +287,8 @@ public final class CertificateAuthority {
         }
     }
 
-    private static void writeAtomically(Path target, String content, String mode) throws IOException {
+    /** Writes {@code target} with {@code mode} (such as {@code rw-------}) in one step: a reader sees the old or the new file. */
+    public static void writeAtomically(Path target, String content, String mode) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode)));

@@ -47,7 +47,7 @@ public final class InstanceContexts {
     public DatastoreInstance open(InstancesRecord row, InstanceContext context) {
         Datastore driver = drivers.driver(row.getDatastoreType())
                 .orElseThrow(() -> new IllegalStateException("datastore driver unavailable"));
-        return driver.open(context);
+        return provider.open(driver, context);
     }
 
     /** The driver's handle on the instance of {@code row}, if its driver is loaded. */

@@ -182,25 +182,12 @@ public final class InstanceWorkflows implements AutoCloseable {
 
     /** The driver's handle on the instance of {@code row}, if its driver is loaded. */
     public Optional<DatastoreInstance> open(InstancesRecord row) {
-        Optional<Datastore> driver = drivers.driver(row.getDatastoreType());
-        return driver.flatMap(d -> context(row).map(d::open));
+        return contexts.open(row);
     }
 
     /** Where the instance of {@code row} runs, if its driver and version are available. */
     public Optional<InstanceContext> context(InstancesRecord row) {
-        Optional<Datastore> driver = drivers.driver(row.getDatastoreType());
-        if (driver.isEmpty() || row.getPort() == null) {
-            return Optional.empty();
-        }
-        DatastoreVersion version = drivers.versions(row.getDatastoreType()).stream()
-                .filter(v -> v.name().equals(row.getDatastoreVersion()))
-                .findFirst()
-                .orElse(null);
-        if (version == null) {
-            return Optional.empty();
-        }
-        return Optional.of(provider.context(row.getId(), row.getDatastoreType(), version,
-                flavors.get(row.getFlavorId()), row.getPort()));
+        return contexts.context(row);
     }
 
     /** Kills every process of the instance at once (an engine that does not answer ignores a request to stop). */

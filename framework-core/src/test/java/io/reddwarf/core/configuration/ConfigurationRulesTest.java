@@ -118,7 +118,7 @@ final class ConfigurationRulesTest {
     @BeforeAll
     static void start() throws Exception {
         Files.writeString(home.resolve(CoreConfig.FILE_NAME), "instances.port-range=37420-37429\n");
-        core = Reddwarf.start(CoreConfig.load(home),
+        core = Reddwarf.start(CoreConfig.load(home).withDriversInProcess(),
                 DriverRegistry.of(List.<Datastore>of(new TwoVersionDatastore()).iterator()));
         groups = core.configurations();
     }

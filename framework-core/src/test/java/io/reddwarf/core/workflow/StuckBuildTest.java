@@ -111,7 +111,7 @@ final class StuckBuildTest {
         Files.writeString(home.resolve(CoreConfig.FILE_NAME),
                 "build.timeout-seconds=1\nhealth.interval-ms=200\ninstances.port-range=37400-37409\n");
         HangingDatastore driver = new HangingDatastore();
-        try (Reddwarf core = Reddwarf.start(CoreConfig.load(home), DriverRegistry.of(List.<Datastore>of(driver).iterator()))) {
+        try (Reddwarf core = Reddwarf.start(CoreConfig.load(home).withDriversInProcess(), DriverRegistry.of(List.<Datastore>of(driver).iterator()))) {
             InstanceView created = core.instances().create("p1", new CreateInstanceRequest("stuck", "1", 1,
                     Optional.of("hanging"), Optional.empty(), List.of(), List.of()));
             assertThat(created.status()).isEqualTo(InstanceStatus.BUILD);
@@ -140,7 +140,7 @@ final class StuckBuildTest {
         Files.writeString(home.resolve(CoreConfig.FILE_NAME),
                 "build.timeout-seconds=1\nhealth.interval-ms=200\ninstances.port-range=37410-37419\n");
         HangingDatastore driver = new HangingDatastore();
-        try (Reddwarf core = Reddwarf.start(CoreConfig.load(home), DriverRegistry.of(List.<Datastore>of(driver).iterator()))) {
+        try (Reddwarf core = Reddwarf.start(CoreConfig.load(home).withDriversInProcess(), DriverRegistry.of(List.<Datastore>of(driver).iterator()))) {
             InstanceView created = core.instances().create("p1", new CreateInstanceRequest("late", "1", 1,
                     Optional.of("hanging"), Optional.empty(), List.of(), List.of()));
             await(() -> core.instances().get("p1", created.id()), v -> v.status() == InstanceStatus.ERROR);

@@ -26,6 +26,8 @@ import java.time.Duration;
 public final class AgentResource {
     private final AgentService agents;
 
+    private static final java.util.regex.Pattern SESSION = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,36}");
+
     @Inject
     public AgentResource(AgentService agents) {
         this.agents = agents;
@@ -40,7 +42,11 @@ public final class AgentResource {
 
     @GET
     @Path("commands")
-    public String commands(@QueryParam("wait") String wait, @Context ContainerRequestContext request) throws IOException {
+    public String commands(@QueryParam("wait") String wait, @QueryParam("session") String session,
+            @Context ContainerRequestContext request) throws IOException {
+        if (session == null || !SESSION.matcher(session).matches()) {
+            throw ReddwarfException.badRequest("session must name the agent process's session: 1-36 letters, digits or '-'.");
+        }
         int seconds;
         try {
             seconds = wait == null || wait.isEmpty() ? 0 : Integer.parseInt(wait);
@@ -51,7 +57,7 @@ public final class AgentResource {
             throw ReddwarfException.badRequest("wait must be a whole number of seconds from 0 to " + Protocol.MAX_WAIT_SECONDS + ".");
         }
         try {
-            return Protocol.json().writeValueAsString(new Command.Batch(agents.poll(agent(request), Duration.ofSeconds(seconds))));
+            return Protocol.json().writeValueAsString(new Command.Batch(agents.poll(agent(request), session, Duration.ofSeconds(seconds))));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Protocol.json().writeValueAsString(new Command.Batch(null));

@@ -1,0 +1,242 @@
+package io.reddwarf.core.agent;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.reddwarf.agent.protocol.InstanceWire;
+import io.reddwarf.agent.protocol.Protocol;
+import io.reddwarf.agent.protocol.Result;
+import io.reddwarf.spi.DatabaseAdmin;
+import io.reddwarf.spi.DatabaseSpec;
+import io.reddwarf.spi.DatastoreException;
+import io.reddwarf.spi.DatastoreInstance;
+import io.reddwarf.spi.Endpoint;
+import io.reddwarf.spi.HealthStatus;
+import io.reddwarf.spi.InvalidRequestException;
+import io.reddwarf.spi.NotSupportedException;
+import io.reddwarf.spi.PrepareRequest;
+import io.reddwarf.spi.RootAdmin;
+import io.reddwarf.spi.Secret;
+import io.reddwarf.spi.UserAdmin;
+import io.reddwarf.spi.UserSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A driver's handle on an instance whose driver runs in an agent: every call is a command to the
+ * agent of the instance's host (docs/agent-protocol.md, "Instance operations"), and the agent's
+ * failures come back as the SPI's exceptions, so the workflows cannot tell the difference.
+ */
+public final class AgentDatastoreInstance implements DatastoreInstance {
+    /** Starting, stopping or preparing an engine: as long as a build may take. */
+    private static final Duration LIFECYCLE = Duration.ofMinutes(10);
+    /** Accounts and schemas. */
+    private static final Duration ADMIN = Duration.ofMinutes(2);
+    /** A probe: an agent that does not answer this quickly makes the engine's state unknown. */
+    private static final Duration PROBE = Duration.ofSeconds(10);
+
+    private final AgentService agents;
+    private final String agentId;
+    private final String instanceId;
+    private final InstanceWire.Spec spec;
+
+    public AgentDatastoreInstance(AgentService agents, String agentId, String instanceId, InstanceWire.Spec spec) {
+        this.agents = requireNonNull(agents, "agents is null");
+        this.agentId = requireNonNull(agentId, "agentId is null");
+        this.instanceId = requireNonNull(instanceId, "instanceId is null");
+        this.spec = requireNonNull(spec, "spec is null");
+    }
+
+    @Override
+    public String type() {
+        return spec.type();
+    }
+
+    @Override
+    public void prepare(PrepareRequest request) {
+        call("instance.prepare", LIFECYCLE, args -> args.set("request", InstanceWire.prepare(request)));
+    }
+
+    @Override
+    public void prepareForPhysicalRestore(PrepareRequest request) {
+        call("instance.prepare_for_physical_restore", LIFECYCLE, args -> args.set("request", InstanceWire.prepare(request)));
+    }
+
+    @Override
+    public void start() {
+        call("instance.start", LIFECYCLE, args -> {});
+    }
+
+    @Override
+    public void stop() {
+        call("instance.stop", LIFECYCLE, args -> {});
+    }
+
+    @Override
+    public void restart() {
+        call("instance.restart", LIFECYCLE, args -> {});
+    }
+
+    /** UNKNOWN when the agent does not answer a probe in time: the engine may well be running. */
+    @Override
+    public HealthStatus status() {
+        return probe().map(answer -> HealthStatus.valueOf(answer.path("status").asText("UNKNOWN")))
+                .orElse(HealthStatus.UNKNOWN);
+    }
+
+    @Override
+    public List<String> lastErrors() {
+        return probe().map(answer -> InstanceWire.strings(answer.path("last_errors"))).orElse(List.of());
+    }
+
+    private Optional<JsonNode> probe() {
+        Optional<Result> result = agents.call(agentId, Optional.of(instanceId), "instance.status", arguments(), PROBE);
+        return result.map(this::value);
+    }
+
+    @Override
+    public Endpoint endpoint() {
+        JsonNode answer = call("instance.endpoint", ADMIN, args -> {});
+        return new Endpoint(InstanceWire.text(answer, "host"), InstanceWire.integer(answer, "port"));
+    }
+
+    @Override
+    public void destroy() {
+        call("instance.destroy", LIFECYCLE, args -> {});
+    }
+
+    @Override
+    public void applyFlavor() {
+        call("instance.apply_flavor", LIFECYCLE, args -> {});
+    }
+
+    @Override
+    public Optional<String> repairAccess() {
+        return InstanceWire.optional(call("instance.repair_access", ADMIN, args -> {}), "repaired");
+    }
+
+    @Override
+    public DatabaseAdmin databases() {
+        return new DatabaseAdmin() {
+            @Override
+            public List<DatabaseSpec> list() {
+                return InstanceWire.databases(call("databases.list", ADMIN, args -> {}).path("databases"));
+            }
+
+            @Override
+            public void create(List<DatabaseSpec> databases) {
+                call("databases.create", ADMIN, args -> args.set("databases", InstanceWire.databases(databases)));
+            }
+
+            @Override
+            public void drop(String name) {
+                call("databases.drop", ADMIN, args -> args.put("name", name));
+            }
+        };
+    }
+
+    @Override
+    public UserAdmin users() {
+        return new UserAdmin() {
+            @Override
+            public List<User> list() {
+                return InstanceWire.listedUsers(call("users.list", ADMIN, args -> {}).path("users"));
+            }
+
+            @Override
+            public void create(List<UserSpec> users) {
+                call("users.create", ADMIN, args -> args.set("users", InstanceWire.users(users)));
+            }
+
+            @Override
+            public void drop(String name, String host) {
+                call("users.drop", ADMIN, args -> args.put("name", name).put("host", host));
+            }
+
+            @Override
+            public String datastoreType() {
+                return spec.type();
+            }
+
+            @Override
+            public void update(String name, String host, UserUpdate update) {
+                call("users.update", ADMIN, args -> args.put("name", name).put("host", host)
+                        .set("update", InstanceWire.update(update)));
+            }
+
+            @Override
+            public void changePasswords(List<PasswordChange> changes) {
+                call("users.change_passwords", ADMIN, args -> args.set("changes", InstanceWire.passwordChanges(changes)));
+            }
+
+            @Override
+            public void grant(String name, String host, List<String> databases) {
+                call("users.grant", ADMIN, args -> args.put("name", name).put("host", host)
+                        .set("databases", InstanceWire.strings(databases)));
+            }
+
+            @Override
+            public void revoke(String name, String host, String database) {
+                call("users.revoke", ADMIN, args -> args.put("name", name).put("host", host).put("database", database));
+            }
+        };
+    }
+
+    @Override
+    public RootAdmin root() {
+        return new RootAdmin() {
+            @Override
+            public boolean isEnabled() {
+                return call("root.is_enabled", ADMIN, args -> {}).path("enabled").asBoolean();
+            }
+
+            @Override
+            public Secret enable(Optional<Secret> password) {
+                return new Secret(InstanceWire.text(call("root.enable", ADMIN,
+                        args -> password.ifPresent(p -> args.put("password", p.value()))), "password"));
+            }
+
+            @Override
+            public void disable() {
+                call("root.disable", ADMIN, args -> {});
+            }
+        };
+    }
+
+    private ObjectNode arguments() {
+        ObjectNode args = Protocol.json().createObjectNode();
+        args.set("instance", InstanceWire.spec(spec));
+        return args;
+    }
+
+    private JsonNode call(String operation, Duration timeout, Consumer<ObjectNode> fill) {
+        ObjectNode args = arguments();
+        fill.accept(args);
+        Result result = agents.call(agentId, Optional.of(instanceId), operation, args, timeout).orElseThrow(
+                () -> new DatastoreException("The agent of instance " + instanceId + "'s host did not answer '" + operation
+                        + "' within " + timeout.toSeconds() + " s."));
+        return value(result);
+    }
+
+    /** The result's value, or its failure as the SPI's exception. */
+    private JsonNode value(Result result) {
+        if (Result.OK.equals(result.outcome())) {
+            return result.value() == null ? Protocol.json().createObjectNode() : result.value();
+        }
+        Result.Failure failure = result.error();
+        String kind = failure == null ? "" : String.valueOf(failure.kind());
+        String message = failure == null ? "The agent reported a failure without a reason." : failure.message();
+        switch (kind) {
+            case Result.NOT_SUPPORTED -> {
+                JsonNode value = result.value();
+                throw new NotSupportedException(value == null ? "?" : value.path("operation").asText("?"),
+                        value == null ? spec.type() : value.path("datastore_type").asText(spec.type()));
+            }
+            case Result.REFUSED -> throw new InvalidRequestException(message);
+            default -> throw new DatastoreException(message);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.reddwarf.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The local provider with {@code provider.local.drivers=agent}: the drivers run in the host's
+ * agent, a process of its own; the engines are its children, not the control plane's; killing the
+ * agent leaves the engines serving and the provider starts the agent again.
+ */
+final class LocalAgentTest {
+    static final Duration BUILD_TIMEOUT = Duration.ofSeconds(120);
+
+    static LiveServer live;
+
+    @BeforeAll
+    static void start() {
+        live = new LiveServer("lag", 36950, 36959, "provider.local.drivers=agent\napi.rate-limit-per-minute=100000\n");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (live != null) {
+            live.close();
+        }
+    }
+
+    static ProcessHandle agentProcess() {
+        return live.server.core().localAgent().orElseThrow().process()
+                .orElseThrow(() -> new AssertionError("the local agent does not run"));
+    }
+
+    static List<Long> ancestors(ProcessHandle process) {
+        List<Long> chain = new ArrayList<>();
+        Optional<ProcessHandle> parent = process.parent();
+        while (parent.isPresent()) {
+            chain.add(parent.get().pid());
+            parent = parent.get().parent();
+        }
+        return chain;
+    }
+
+    @Test
+    void instancesLiveUnderTheAgentWhichCanDieWithoutTakingThemDown() throws Exception {
+        ProcessHandle agent = agentProcess();
+        JsonNode listed = live.http.withToken(live.server.credentials().adminToken())
+                .get("/v1.0/" + live.server.credentials().adminProject() + "/mgmt/agents").json();
+        String agentId = live.server.core().localAgent().orElseThrow().agentId();
+        assertThat(listed.toString()).contains(agentId);
+
+        Http.Answer created = live.http.post(live.instances(), "{\"instance\": {\"name\": \"through-agent\", "
+                + "\"flavorRef\": \"1\", \"volume\": {\"size\": 1}, \"datastore\": {\"type\": \"mariadb\", "
+                + "\"version\": \"10.11\"}, \"databases\": [{\"name\": \"shop\"}], \"users\": [{\"name\": \"clerk\", "
+                + "\"password\": \"Clerk-pass-1\", \"databases\": [{\"name\": \"shop\"}]}]}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String id = created.json().get("instance").get("id").asText();
+        int port = live.awaitStatus(id, "ACTIVE", BUILD_TIMEOUT).get("port").asInt();
+
+        List<ProcessHandle> engines = LiveServer.enginesOf(id);
+        assertThat(engines).as("engine processes of %s", id).isNotEmpty();
+        for (ProcessHandle engine : engines) {
+            List<Long> chain = ancestors(engine);
+            assertThat(chain).as("ancestors of engine %d", engine.pid()).contains(agent.pid());
+            assertThat(engine.parent().map(ProcessHandle::pid)).as("the engine's parent")
+                    .isNotEqualTo(Optional.of(ProcessHandle.current().pid()));
+        }
+        assertThat(LiveServer.mariadb("127.0.0.1", port, "clerk", "Clerk-pass-1", "shop", "select 40+2").output())
+                .contains("42");
+        assertThat(live.http.get(live.instances() + "/" + id + "/users").body()).contains("clerk");
+        Http.Answer root = live.http.post(live.instances() + "/" + id + "/root", "");
+        assertThat(root.status()).as(root.body()).isEqualTo(200);
+        String rootPassword = root.json().get("user").get("password").asText();
+        assertThat(LiveServer.mariadb("127.0.0.1", port, "root", rootPassword, "shop", "select 'root-ok'").output())
+                .contains("root-ok");
+        assertThat(Files.readString(live.home.resolve("agent").resolve("agent.log")))
+                .as("the agent's log").contains("instance.prepare").doesNotContain("Clerk-pass-1")
+                .doesNotContain(rootPassword);
+
+        agent.destroyForcibly();
+        agent.onExit().join();
+        assertThat(LiveServer.mariadb("127.0.0.1", port, "clerk", "Clerk-pass-1", "shop", "select 'still-serving'")
+                .output()).as("the engine serves while its agent is down").contains("still-serving");
+        LiveServer.await(Duration.ofSeconds(15), () -> live.server.core().localAgent().orElseThrow().process()
+                .map(p -> p.pid() != agent.pid()).orElse(false), "the local agent is started again");
+
+        Http.Answer db = live.http.post(live.instances() + "/" + id + "/databases",
+                "{\"databases\": [{\"name\": \"after_restart\"}]}");
+        assertThat(db.status()).as(db.body()).isEqualTo(202);
+        assertThat(live.http.get(live.instances() + "/" + id + "/databases").body()).contains("after_restart");
+
+        Http.Answer restart = live.http.post(live.instances() + "/" + id + "/action", "{\"restart\": {}}");
+        assertThat(restart.status()).as(restart.body()).isEqualTo(202);
+        LiveServer.sleep(500);
+        live.awaitStatus(id, "ACTIVE", BUILD_TIMEOUT);
+        assertThat(LiveServer.mariadb("127.0.0.1", port, "clerk", "Clerk-pass-1", "shop", "select 'restarted'")
+                .output()).contains("restarted");
+
+        assertThat(live.http.delete(live.instances() + "/" + id).status()).isEqualTo(202);
+        live.awaitGone(id, port);
+    }
+}
