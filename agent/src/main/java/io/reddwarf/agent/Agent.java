@@ -93,7 +93,12 @@ public final class Agent implements AutoCloseable {
             return;
         }
         try {
-            client.heartbeat(new Heartbeat(version, List.of()));
+            Set<String> busy;
+            synchronized (lanes) {
+                busy = Set.copyOf(lanes.keySet());
+            }
+            client.heartbeat(new Heartbeat(version, operations.health(busy,
+                    config.heartbeatInterval().dividedBy(2))));
         } catch (IOException | RuntimeException e) {
             LOG.warn("Heartbeat not delivered: {}", e.getMessage() == null ? e.toString() : e.getMessage());
         }
@@ -145,14 +150,19 @@ public final class Agent implements AutoCloseable {
             return;
         }
         String lane = command.instance();
-        lanes.compute(lane, (key, tail) -> {
-            CompletableFuture<Void> previous = tail == null ? CompletableFuture.completedFuture(null) : tail;
-            CompletableFuture<Void> next = previous.handleAsync((ignored, error) -> {
+        CompletableFuture<Void> next;
+        synchronized (lanes) {
+            CompletableFuture<Void> previous = lanes.getOrDefault(lane, CompletableFuture.completedFuture(null));
+            next = previous.handleAsync((ignored, error) -> {
                 work.run();
                 return null;
             }, workers);
-            next.whenComplete((ignored, error) -> lanes.remove(key, next));
-            return next;
+            lanes.put(lane, next);
+        }
+        next.whenComplete((ignored, error) -> {
+            synchronized (lanes) {
+                lanes.remove(lane, next);
+            }
         });
     }
 

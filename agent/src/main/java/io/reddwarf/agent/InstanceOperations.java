@@ -3,6 +3,7 @@ package io.reddwarf.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reddwarf.agent.protocol.Command;
+import io.reddwarf.agent.protocol.Heartbeat;
 import io.reddwarf.agent.protocol.InstanceWire;
 import io.reddwarf.agent.protocol.Protocol;
 import io.reddwarf.host.LocalInstanceContext;
@@ -11,14 +12,21 @@ import io.reddwarf.spi.DatastoreException;
 import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.DatastoreVersion;
 import io.reddwarf.spi.Endpoint;
+import io.reddwarf.spi.HealthStatus;
 import io.reddwarf.spi.Secret;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The SPI's instance operations as agent commands (docs/agent-protocol.md, "Instance
@@ -28,10 +36,16 @@ import java.util.regex.Pattern;
  * instances: their files are the truth, as they are for the driver.
  */
 final class InstanceOperations {
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceOperations.class);
     private static final Pattern INSTANCE_ID =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
+    /** Where an instance's spec is kept, in its directory, so that a restarted agent knows what runs there. */
+    static final String SPEC_FILE = "agent-instance.json";
+
     private final Map<String, Datastore> drivers = new TreeMap<>();
+    /** The instances on this host, from the last command on each. */
+    private final Map<String, InstanceWire.Spec> known = new ConcurrentHashMap<>();
     private final Path instancesDir;
     private final Path templatesDir;
 
@@ -41,6 +55,75 @@ final class InstanceOperations {
         }
         this.instancesDir = instancesDir.toAbsolutePath().normalize();
         this.templatesDir = templatesDir.toAbsolutePath().normalize();
+        loadKnown();
+    }
+
+    private void loadKnown() {
+        if (!Files.isDirectory(instancesDir)) {
+            return;
+        }
+        try (var dirs = Files.list(instancesDir)) {
+            for (Path dir : dirs.toList()) {
+                Path file = dir.resolve(SPEC_FILE);
+                String id = dir.getFileName().toString();
+                if (INSTANCE_ID.matcher(id).matches() && Files.isRegularFile(file)) {
+                    try {
+                        known.put(id, InstanceWire.spec(Protocol.json().readTree(file.toFile())));
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("Ignoring the unreadable {}: {}", file, e.getMessage());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot list {}: {}", instancesDir, e.getMessage());
+        }
+    }
+
+    /** Records what runs in the instance's directory, once per change. */
+    private void remember(String instanceId, InstanceWire.Spec spec) {
+        if (spec.equals(known.get(instanceId))) {
+            return;
+        }
+        Path file = home(instanceId).resolve(SPEC_FILE);
+        try {
+            if (Files.isDirectory(file.getParent())) {
+                Path tmp = file.resolveSibling("." + SPEC_FILE + ".tmp");
+                Files.write(tmp, Protocol.json().writeValueAsBytes(InstanceWire.spec(spec)));
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot record what runs in {}: {}", file.getParent(), e.getMessage());
+        }
+        known.put(instanceId, spec);
+    }
+
+    /**
+     * Each known engine's health as its driver sees it, leaving out the instances in {@code busy}
+     * (a command runs on them: their state is in flux and that command reports on it) and those
+     * left when {@code budget} is spent.
+     */
+    List<Heartbeat.InstanceHealth> health(java.util.Set<String> busy, Duration budget) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        List<Heartbeat.InstanceHealth> report = new ArrayList<>();
+        for (Map.Entry<String, InstanceWire.Spec> entry : known.entrySet()) {
+            if (System.nanoTime() > deadline) {
+                break;
+            }
+            String id = entry.getKey();
+            if (busy.contains(id) || !Files.isDirectory(home(id))) {
+                continue;
+            }
+            try {
+                DatastoreInstance instance = open(id, entry.getValue(), false);
+                HealthStatus status = instance.status();
+                String detail = status == HealthStatus.RUNNING ? null : String.join("\n", instance.lastErrors());
+                report.add(new Heartbeat.InstanceHealth(id, status.name(), detail));
+            } catch (RuntimeException e) {
+                LOG.debug("No health for instance {}: {}", id, e.getMessage());
+            }
+        }
+        return report;
     }
 
     void register(Operations operations) {
@@ -89,6 +172,7 @@ final class InstanceOperations {
             if (Files.isDirectory(home)) {
                 open(command.instance(), spec, false).destroy();
             }
+            known.remove(command.instance());
             return done();
         });
         // databases
@@ -149,7 +233,9 @@ final class InstanceOperations {
             BiFunction<DatastoreInstance, JsonNode, JsonNode> body) {
         operations.add(name, repeatable, command -> {
             InstanceWire.Spec spec = InstanceWire.spec(InstanceWire.field(command.arguments(), "instance"));
-            return body.apply(open(command.instance(), spec, creates), command.arguments());
+            DatastoreInstance instance = open(command.instance(), spec, creates);
+            remember(command.instance(), spec);
+            return body.apply(instance, command.arguments());
         });
     }
 

@@ -35,6 +35,7 @@ final class Operations {
     }
 
     private final Map<String, Operation> byName = new TreeMap<>();
+    private final InstanceOperations instances;
 
     Operations(String agentVersion, List<Datastore> drivers) {
         this(agentVersion, drivers, null);
@@ -42,6 +43,7 @@ final class Operations {
 
     /** With the instance operations of {@code instances}, when it is given. */
     Operations(String agentVersion, List<Datastore> drivers, InstanceOperations instances) {
+        this.instances = instances;
         if (instances != null) {
             instances.register(this);
         }
@@ -62,6 +64,12 @@ final class Operations {
             }
             return Protocol.json().createObjectNode().set("datastores", list);
         });
+    }
+
+    /** The engines' health for a heartbeat (none when this agent runs no instances). */
+    List<io.reddwarf.agent.protocol.Heartbeat.InstanceHealth> health(java.util.Set<String> busy,
+            java.time.Duration budget) {
+        return instances == null ? List.of() : instances.health(busy, budget);
     }
 
     /** The drivers on this agent's class path that load; the others are logged and left out. */

@@ -56,7 +56,9 @@ final class CrashRecoveryIT {
         Path instancesDir = server.home.resolve("instances");
         waitUntil(Duration.ofSeconds(30), "a build has started on disk",
                 () -> building.stream().anyMatch(id -> Files.isDirectory(instancesDir.resolve(id))));
-        server.kill();
+        // the control plane's processes die together (the server and its local agent, which runs the builds),
+        // as when the control plane's host fails; the engines they started are left running
+        server.killWithLocalAgent();
         // a build is in flight when its files exist and the driver has not marked its data directory prepared
         List<String> inFlight = building.stream()
                 .filter(id -> Files.isDirectory(instancesDir.resolve(id)))

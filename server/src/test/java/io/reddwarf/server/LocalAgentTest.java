@@ -39,6 +39,11 @@ final class LocalAgentTest {
                 .orElseThrow(() -> new AssertionError("the local agent does not run"));
     }
 
+    static long statusCommands(String instanceId) throws java.io.IOException {
+        return Files.readString(live.home.resolve("agent").resolve("agent.log")).lines()
+                .filter(line -> line.contains("(instance.status on " + instanceId + ")")).count();
+    }
+
     static List<Long> ancestors(ProcessHandle process) {
         List<Long> chain = new ArrayList<>();
         Optional<ProcessHandle> parent = process.parent();
@@ -75,6 +80,13 @@ final class LocalAgentTest {
         }
         assertThat(LiveServer.mariadb("127.0.0.1", port, "clerk", "Clerk-pass-1", "shop", "select 40+2").output())
                 .contains("42");
+        // the health loop (every 2 s) reads the engine's health from the agent's heartbeats, not by a command each time
+        LiveServer.sleep(3000);
+        long probesBefore = statusCommands(id);
+        LiveServer.sleep(6000);
+        assertThat(live.show(id).get("status").asText()).isEqualTo("ACTIVE");
+        assertThat(statusCommands(id)).as("instance.status commands while the instance was idle for 6 s")
+                .isEqualTo(probesBefore);
         assertThat(live.http.get(live.instances() + "/" + id + "/users").body()).contains("clerk");
         Http.Answer root = live.http.post(live.instances() + "/" + id + "/root", "");
         assertThat(root.status()).as(root.body()).isEqualTo(200);
@@ -104,6 +116,46 @@ final class LocalAgentTest {
         assertThat(LiveServer.mariadb("127.0.0.1", port, "clerk", "Clerk-pass-1", "shop", "select 'restarted'")
                 .output()).contains("restarted");
 
+        assertThat(live.http.delete(live.instances() + "/" + id).status()).isEqualTo(202);
+        live.awaitGone(id, port);
+    }
+
+    @Test
+    void anAgentThatStopsAnsweringMakesItsInstancesBlockedWithinTenSecondsAndItsEnginesKeepServing() throws Exception {
+        Http.Answer created = live.http.post(live.instances(), "{\"instance\": {\"name\": \"frozen-agent\", "
+                + "\"flavorRef\": \"1\", \"volume\": {\"size\": 1}, \"datastore\": {\"type\": \"mariadb\", "
+                + "\"version\": \"10.11\"}, \"users\": [{\"name\": \"ann\", \"password\": \"Ann-pass-1\"}]}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String id = created.json().get("instance").get("id").asText();
+        int port = live.awaitStatus(id, "ACTIVE", BUILD_TIMEOUT).get("port").asInt();
+        Http admin = live.http.withToken(live.server.credentials().adminToken());
+        String agentPath = "/v1.0/" + live.server.credentials().adminProject() + "/mgmt/agents/"
+                + live.server.core().localAgent().orElseThrow().agentId();
+        assertThat(admin.get(agentPath).json().get("agent").get("reachable").asBoolean()).isTrue();
+
+        ProcessHandle agent = agentProcess();
+        LiveServer.Result stop = LiveServer.run(List.of("kill", "-STOP", Long.toString(agent.pid())), null,
+                Duration.ofSeconds(5));
+        assertThat(stop.exitCode()).as(stop.output()).isZero();
+        try {
+            long frozenAt = System.nanoTime();
+            LiveServer.await(Duration.ofSeconds(10), () -> live.show(id).get("status").asText().equals("BLOCKED")
+                    && !admin.get(agentPath).json().get("agent").get("reachable").asBoolean(),
+                    "within 10 s of its agent's last word the instance is BLOCKED and the agent unreachable");
+            System.out.printf("agent frozen -> instance BLOCKED, agent unreachable in %d ms%n",
+                    (System.nanoTime() - frozenAt) / 1_000_000);
+            Http.Answer users = live.http.get(live.instances() + "/" + id + "/users");
+            assertThat(users.status()).as(users.body()).isBetween(400, 499);
+            assertThat(users.body()).doesNotContain("Exception");
+            assertThat(LiveServer.mariadb("127.0.0.1", port, "ann", "Ann-pass-1", "information_schema", "select 'serving'").output())
+                    .as("the engine serves while its agent is unreachable").contains("serving");
+        } finally {
+            LiveServer.run(List.of("kill", "-CONT", Long.toString(agent.pid())), null, Duration.ofSeconds(5));
+        }
+        live.awaitStatus(id, "ACTIVE", Duration.ofSeconds(20));
+        assertThat(admin.get(agentPath).json().get("agent").get("reachable").asBoolean()).isTrue();
+        assertThat(agentProcess().pid()).as("the same agent, not a new one").isEqualTo(agent.pid());
+        assertThat(live.http.get(live.instances() + "/" + id + "/users").body()).contains("ann");
         assertThat(live.http.delete(live.instances() + "/" + id).status()).isEqualTo(202);
         live.awaitGone(id, port);
     }

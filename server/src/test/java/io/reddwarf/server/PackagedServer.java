@@ -86,6 +86,21 @@ final class PackagedServer {
         process.destroyForcibly().waitFor();
     }
 
+    /** SIGKILL to the server and to its local agent at once; the engines are left running. */
+    void killWithLocalAgent() throws InterruptedException {
+        List<ProcessHandle> agents = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("io.reddwarf.agent.Main")
+                        && c.contains(home.resolve("agent").toString())).orElse(false))
+                .toList();
+        if (agents.isEmpty()) {
+            throw new AssertionError("no local agent runs for " + home);
+        }
+        process.destroyForcibly();
+        agents.forEach(ProcessHandle::destroyForcibly);
+        process.waitFor();
+        agents.forEach(a -> a.onExit().join());
+    }
+
     String project() {
         return project;
     }

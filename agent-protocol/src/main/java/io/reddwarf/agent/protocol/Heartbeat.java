@@ -13,7 +13,10 @@ public record Heartbeat(String agentVersion, List<InstanceHealth> instances) {
         instances = List.copyOf(instances == null ? List.of() : instances);
     }
 
-    /** One engine's health: RUNNING, BLOCKED, SHUTDOWN, CRASHED or UNKNOWN, and what the driver said. */
+    /**
+     * One engine's health as the driver's {@code status()} names it (RUNNING, STARTING, SHUTDOWN,
+     * CRASHED, UNKNOWN) and, when it is not RUNNING, the engine's last errors, one per line.
+     */
     public record InstanceHealth(String id, String health, String detail) {
         public InstanceHealth {
             Objects.requireNonNull(id, "id is null");

@@ -22,6 +22,10 @@ import java.util.Optional;
 public final class InstanceWire {
     private InstanceWire() {}
 
+    /** The instance operations that only read: they change nothing a heartbeat reports on. */
+    public static final java.util.Set<String> READ_ONLY = java.util.Set.of("instance.status", "instance.endpoint",
+            "databases.list", "users.list", "root.is_enabled");
+
     /** Where an instance runs and what it is: the part of every instance command's arguments. */
     public record Spec(String type, DatastoreVersion version, Flavor flavor, String address, int port) {
         public Spec {

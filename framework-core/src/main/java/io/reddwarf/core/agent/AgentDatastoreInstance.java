@@ -36,7 +36,7 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
     /** Accounts and schemas. */
     private static final Duration ADMIN = Duration.ofMinutes(2);
     /** A probe: an agent that does not answer this quickly makes the engine's state unknown. */
-    private static final Duration PROBE = Duration.ofSeconds(10);
+    private static final Duration PROBE = Duration.ofSeconds(3);
 
     private final AgentService agents;
     private final String agentId;
@@ -80,11 +80,13 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
         call("instance.restart", LIFECYCLE, args -> {});
     }
 
-    /** UNKNOWN when the agent does not answer a probe in time: the engine may well be running. */
+    /**
+     * UNKNOWN when the agent is unreachable (not heard from for {@link AgentService#UNREACHABLE_AFTER})
+     * or does not answer the probe in time: the engine may well be running, and nothing is done to it.
+     */
     @Override
     public HealthStatus status() {
-        return probe().map(answer -> HealthStatus.valueOf(answer.path("status").asText("UNKNOWN")))
-                .orElse(HealthStatus.UNKNOWN);
+        return probe().map(answer -> health(answer.path("status").asText("UNKNOWN"))).orElse(HealthStatus.UNKNOWN);
     }
 
     @Override
@@ -92,7 +94,30 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
         return probe().map(answer -> InstanceWire.strings(answer.path("last_errors"))).orElse(List.of());
     }
 
+    private static HealthStatus health(String name) {
+        try {
+            return HealthStatus.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return HealthStatus.UNKNOWN;
+        }
+    }
+
+    /**
+     * The engine's state: from the agent's latest heartbeat when that was gathered after the last
+     * command on the instance (no command per probe), else from an {@code instance.status} command.
+     */
     private Optional<JsonNode> probe() {
+        if (!agents.reachable(agentId)) {
+            return Optional.empty();
+        }
+        Optional<AgentService.Reported> reported = agents.reportedHealth(agentId, instanceId);
+        if (reported.isPresent()) {
+            ObjectNode answer = Protocol.json().createObjectNode().put("status", reported.get().health());
+            String detail = reported.get().detail();
+            answer.set("last_errors", InstanceWire.strings(detail == null || detail.isEmpty() ? List.of()
+                    : List.of(detail.split("\n"))));
+            return Optional.of(answer);
+        }
         Optional<Result> result = agents.call(agentId, Optional.of(instanceId), "instance.status", arguments(), PROBE);
         return result.map(this::value);
     }
@@ -213,6 +238,11 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
     }
 
     private JsonNode call(String operation, Duration timeout, Consumer<ObjectNode> fill) {
+        if (timeout.compareTo(LIFECYCLE) < 0 && !agents.reachable(agentId)) {
+            // an account or schema change fails at once; lifecycle commands wait for an agent that restarts
+            throw new DatastoreException("The agent of instance " + instanceId + "'s host has not been heard from for "
+                    + AgentService.UNREACHABLE_AFTER.toSeconds() + " s; try again when it is back.");
+        }
         ObjectNode args = arguments();
         fill.accept(args);
         Result result = agents.call(agentId, Optional.of(instanceId), operation, args, timeout).orElseThrow(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.reddwarf.agent.protocol.Command;
 import io.reddwarf.agent.protocol.Heartbeat;
+import io.reddwarf.agent.protocol.InstanceWire;
 import io.reddwarf.agent.protocol.Protocol;
 import io.reddwarf.agent.protocol.Result;
 import io.reddwarf.core.ReddwarfException;
@@ -43,6 +44,36 @@ public final class AgentService {
     private static final long RECHECK_MILLIS = 500;
     private static final int BATCH = 32;
 
+    /** A heartbeat's report on an engine is used for this long after it arrived. */
+    static final Duration REPORT_FRESH = Duration.ofSeconds(5);
+    /**
+     * A report is used only if it arrived this long after the last command that changes its
+     * instance (not one of {@link InstanceWire#READ_ONLY}) was submitted or answered: an agent gathers a heartbeat in at most half its interval (2 s by
+     * default), so such a report was gathered after that command and says what it left.
+     */
+    static final Duration REPORT_SETTLE = Duration.ofSeconds(2);
+
+    /** One engine's health as its agent's heartbeat reported it. */
+    public record Reported(String agentId, String health, String detail, long receivedNanos) {}
+
+    /**
+     * The engine health the agent {@code agentId} reported for the instance in a recent heartbeat,
+     * gathered after the last command on it; empty when there is none such (then ask the agent).
+     */
+    public Optional<Reported> reportedHealth(String agentId, String instanceId) {
+        Reported report = reports.get(instanceId);
+        if (report == null || !report.agentId().equals(agentId)) {
+            return Optional.empty();
+        }
+        long now = System.nanoTime();
+        Long command = lastCommand.get(instanceId);
+        boolean fresh = now - report.receivedNanos() < REPORT_FRESH.toNanos();
+        boolean settled = command == null || report.receivedNanos() - command > REPORT_SETTLE.toNanos();
+        return fresh && settled ? Optional.of(report) : Optional.empty();
+    }
+
+    /** An agent not heard from for this long (three missed heartbeats at the default interval) is unreachable. */
+    public static final Duration UNREACHABLE_AFTER = Duration.ofSeconds(6);
     /** How long a recorded result is kept after the command ended (nobody awaits it longer). */
     private static final Duration KEEP_RESULTS = Duration.ofMinutes(10);
 
@@ -53,6 +84,12 @@ public final class AgentService {
     private final ConcurrentHashMap<String, Signal> commandSignals = new ConcurrentHashMap<>();
     private final Signal resultSignal = new Signal();
     private final AtomicLong nextPrune = new AtomicLong();
+    private final ConcurrentHashMap<String, Long> lastContact = new ConcurrentHashMap<>();
+    /** The last engine health each instance's agent reported, by instance id. */
+    private final ConcurrentHashMap<String, Reported> reports = new ConcurrentHashMap<>();
+    /** When a command on each instance was last submitted or answered (System.nanoTime). */
+    private final ConcurrentHashMap<String, Long> lastCommand = new ConcurrentHashMap<>();
+    private final long startedNanos = System.nanoTime();
 
     /**
      * A wake-up that cannot be missed: a waiter reads the generation before it looks at the state
@@ -92,13 +129,28 @@ public final class AgentService {
 
     /** An agent as the management API shows it. */
     public record AgentView(String id, String name, Instant created, Optional<Instant> revoked,
-            Optional<Instant> lastHeartbeat, Optional<String> version) {
-        static AgentView of(AgentsRecord row) {
-            return new AgentView(row.getId(), row.getName(), InstanceRepository.instant(row.getCreatedAt()),
-                    Optional.ofNullable(row.getRevokedAt()).map(InstanceRepository::instant),
-                    Optional.ofNullable(row.getLastHeartbeatAt()).map(InstanceRepository::instant),
-                    Optional.ofNullable(row.getAgentVersion()));
-        }
+            Optional<Instant> lastHeartbeat, Optional<String> version, boolean reachable) {}
+
+    private AgentView view(AgentsRecord row) {
+        return new AgentView(row.getId(), row.getName(), InstanceRepository.instant(row.getCreatedAt()),
+                Optional.ofNullable(row.getRevokedAt()).map(InstanceRepository::instant),
+                Optional.ofNullable(row.getLastHeartbeatAt()).map(InstanceRepository::instant),
+                Optional.ofNullable(row.getAgentVersion()), row.getRevokedAt() == null && reachable(row.getId()));
+    }
+
+    /**
+     * Whether the agent was heard from (a heartbeat, a poll or a report) within the last
+     * {@link #UNREACHABLE_AFTER}; an agent not heard from since this process started counts as
+     * reachable for that long, the time it needs to connect.
+     */
+    public boolean reachable(String agentId) {
+        Long last = lastContact.get(agentId);
+        long since = System.nanoTime() - (last == null ? startedNanos : last);
+        return since < UNREACHABLE_AFTER.toNanos();
+    }
+
+    private void heardFrom(String agentId) {
+        lastContact.put(agentId, System.nanoTime());
     }
 
     /**
@@ -121,11 +173,11 @@ public final class AgentService {
     }
 
     public List<AgentView> list() {
-        return agents.list().stream().map(AgentView::of).toList();
+        return agents.list().stream().map(this::view).toList();
     }
 
     public AgentView get(String id) {
-        return agents.find(id).map(AgentView::of).orElseThrow(() -> ReddwarfException.notFound(
+        return agents.find(id).map(this::view).orElseThrow(() -> ReddwarfException.notFound(
                 "Agent " + id + " cannot be found."));
     }
 
@@ -159,6 +211,13 @@ public final class AgentService {
     }
 
     public void heartbeat(String agentId, Heartbeat heartbeat) {
+        heardFrom(agentId);
+        long now = System.nanoTime();
+        for (Heartbeat.InstanceHealth health : heartbeat.instances()) {
+            reports.put(health.id(), new Reported(agentId, health.health(), health.detail(), now));
+        }
+        // reports of this agent's instances that it no longer mentions (gone, or busy) age out
+        reports.values().removeIf(r -> r.agentId().equals(agentId) && now - r.receivedNanos() > REPORT_FRESH.toNanos());
         agents.heartbeat(agentId, heartbeat.agentVersion(), clock.instant());
     }
 
@@ -167,6 +226,7 @@ public final class AgentService {
      * up to {@code wait} for one to appear.
      */
     public List<Command> poll(String agentId, String session, Duration wait) throws InterruptedException {
+        heardFrom(agentId);
         long deadline = System.nanoTime() + wait.toNanos();
         Signal signal = commandSignals.computeIfAbsent(agentId, k -> new Signal());
         while (true) {
@@ -187,6 +247,7 @@ public final class AgentService {
 
     /** Records the agent's results; answers the ids it may forget (its own, recorded now or before). */
     public List<String> complete(String agentId, List<Result> results) {
+        heardFrom(agentId);
         List<String> acknowledged = new ArrayList<>();
         for (Result result : results) {
             String text;
@@ -250,9 +311,16 @@ public final class AgentService {
      */
     public Optional<Result> call(String agentId, Optional<String> instanceId, String operation, JsonNode arguments,
             Duration timeout) {
+        boolean changes = !InstanceWire.READ_ONLY.contains(operation);
+        if (changes) {
+            instanceId.ifPresent(i -> lastCommand.put(i, System.nanoTime()));
+        }
         String id = submit(agentId, instanceId, operation, arguments);
         try {
             Optional<Result> result = await(id, timeout);
+            if (changes) {
+                instanceId.ifPresent(i -> lastCommand.put(i, System.nanoTime()));
+            }
             if (result.isEmpty() && withdraw(id)) {
                 return Optional.empty();
             }

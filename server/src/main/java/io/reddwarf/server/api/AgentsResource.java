@@ -111,6 +111,7 @@ public final class AgentsResource {
         view.put("revoked", agent.revoked().map(Object::toString).orElse(null));
         view.put("last_heartbeat", agent.lastHeartbeat().map(Object::toString).orElse(null));
         view.put("agent_version", agent.version().orElse(null));
+        view.put("reachable", agent.reachable());
         return view;
     }
 }
