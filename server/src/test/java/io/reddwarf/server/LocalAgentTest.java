@@ -159,4 +159,55 @@ final class LocalAgentTest {
         assertThat(live.http.delete(live.instances() + "/" + id).status()).isEqualTo(202);
         live.awaitGone(id, port);
     }
+
+    @Test
+    void killingTheAgentDuringABuildLeavesTheInstanceSettledAndNothingBehind() throws Exception {
+        ProcessHandle agent = agentProcess();
+        Http.Answer created = live.http.post(live.instances(), "{\"instance\": {\"name\": \"agent-killed-mid-build\", "
+                + "\"flavorRef\": \"1\", \"volume\": {\"size\": 1}, \"datastore\": {\"type\": \"mariadb\", "
+                + "\"version\": \"10.11\"}, \"databases\": [{\"name\": \"orders\"}]}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String id = created.json().get("instance").get("id").asText();
+        int port = created.json().get("instance").path("port").asInt(0);
+        java.nio.file.Path dir = live.home.resolve("instances").resolve(id);
+        assertThat(live.show(id).get("status").asText()).isEqualTo("BUILD");
+        // the kill lands inside the agent's prepare: its engine has started, the build has not ended
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (LiveServer.enginesOf(id).isEmpty()) {
+            assertThat(System.nanoTime()).as("an engine of %s starts within 30 s", id).isLessThan(deadline);
+            Thread.sleep(2);
+        }
+        agent.destroyForcibly();
+        agent.onExit().join();
+
+        LiveServer.await(Duration.ofSeconds(90), () -> {
+            String status = live.show(id).get("status").asText();
+            return status.equals("ACTIVE") || status.equals("ERROR");
+        }, "the build ends ACTIVE or ERROR after its agent was killed");
+        JsonNode settled = live.show(id);
+        System.out.println("agent killed mid-build -> " + settled.get("status").asText()
+                + (settled.has("fault") ? " (" + settled.get("fault").get("message").asText() + ")" : ""));
+        if (settled.get("status").asText().equals("ACTIVE")) {
+            port = settled.get("port").asInt();
+            assertThat(live.http.get(live.instances() + "/" + id + "/databases").body()).contains("orders");
+        }
+        assertThat(live.http.delete(live.instances() + "/" + id).status()).isEqualTo(202);
+        if (port > 0) {
+            live.awaitGone(id, port);
+        } else {
+            LiveServer.await(Duration.ofSeconds(60), () -> live.http.get(live.instances() + "/" + id).status() == 404,
+                    "the instance is deleted");
+            LiveServer.await(Duration.ofSeconds(30), () -> LiveServer.enginesOf(id).isEmpty(), "no engine of " + id);
+            LiveServer.await(Duration.ofSeconds(30), () -> !Files.exists(dir), dir + " is removed");
+        }
+        Http admin = live.http.withToken(live.server.credentials().adminToken());
+        JsonNode quotas = admin.get("/v1.0/" + live.server.credentials().adminProject() + "/mgmt/quotas/" + live.project)
+                .json().get("quotas");
+        int listed = live.http.get(live.instances()).json().get("instances").size();
+        for (JsonNode quota : quotas) {
+            if (quota.get("resource").asText().equals("instances")) {
+                assertThat(quota.get("in_use").asInt()).as("instances counted against the quota").isEqualTo(listed);
+            }
+        }
+    }
 }
