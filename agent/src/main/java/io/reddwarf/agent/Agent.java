@@ -4,6 +4,8 @@ import io.reddwarf.agent.protocol.Command;
 import io.reddwarf.agent.protocol.Heartbeat;
 import io.reddwarf.agent.protocol.Protocol;
 import io.reddwarf.agent.protocol.Result;
+import io.reddwarf.spi.ConfigRenderer;
+import io.reddwarf.spi.Plugins;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -74,7 +76,9 @@ public final class Agent implements AutoCloseable {
                 config.home().resolve(AgentConfig.AUTHORITY)));
         var drivers = Operations.loadDrivers(Agent.class.getClassLoader());
         Operations operations = new Operations(version, drivers,
-                new InstanceOperations(drivers, config.instancesDir(), config.templatesDir()));
+                new InstanceOperations(drivers, Plugins.load(ConfigRenderer.class, Agent.class.getClassLoader(),
+                        e -> LOG.error("Skipping a configuration renderer that cannot be loaded: {}", e.getMessage())),
+                        config.instancesDir(), config.templatesDir()));
         Agent agent = new Agent(config, client, new Journal(config.journalDir()), operations, version);
         agent.heartbeats.scheduleWithFixedDelay(agent::heartbeat, 0, config.heartbeatInterval().toMillis(),
                 TimeUnit.MILLISECONDS);

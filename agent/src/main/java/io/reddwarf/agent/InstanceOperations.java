@@ -7,12 +7,14 @@ import io.reddwarf.agent.protocol.Heartbeat;
 import io.reddwarf.agent.protocol.InstanceWire;
 import io.reddwarf.agent.protocol.Protocol;
 import io.reddwarf.host.LocalInstanceContext;
+import io.reddwarf.spi.ConfigRenderer;
 import io.reddwarf.spi.Datastore;
 import io.reddwarf.spi.DatastoreException;
 import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.DatastoreVersion;
 import io.reddwarf.spi.Endpoint;
 import io.reddwarf.spi.HealthStatus;
+import io.reddwarf.spi.InstanceContext;
 import io.reddwarf.spi.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,14 +46,18 @@ final class InstanceOperations {
     static final String SPEC_FILE = "agent-instance.json";
 
     private final Map<String, Datastore> drivers = new TreeMap<>();
+    private final Map<String, ConfigRenderer> renderers = new TreeMap<>();
     /** The instances on this host, from the last command on each. */
     private final Map<String, InstanceWire.Spec> known = new ConcurrentHashMap<>();
     private final Path instancesDir;
     private final Path templatesDir;
 
-    InstanceOperations(List<Datastore> drivers, Path instancesDir, Path templatesDir) {
+    InstanceOperations(List<Datastore> drivers, List<ConfigRenderer> renderers, Path instancesDir, Path templatesDir) {
         for (Datastore driver : drivers) {
             this.drivers.putIfAbsent(driver.type(), driver);
+        }
+        for (ConfigRenderer renderer : renderers) {
+            this.renderers.putIfAbsent(renderer.datastoreType(), renderer);
         }
         this.instancesDir = instancesDir.toAbsolutePath().normalize();
         this.templatesDir = templatesDir.toAbsolutePath().normalize();
@@ -175,6 +181,20 @@ final class InstanceOperations {
             known.remove(command.instance());
             return done();
         });
+        // configuration, with the datastore's renderer
+        configure(operations, "config.write", true, (renderer, context, args) -> {
+            renderer.write(context, InstanceWire.values(InstanceWire.field(args, "values")));
+            return done();
+        });
+        configure(operations, "config.restore_previous", false, (renderer, context, args) -> {
+            ObjectNode answer = object();
+            renderer.restorePrevious(context).ifPresent(values -> answer.set("restored", InstanceWire.values(values)));
+            return answer;
+        });
+        configure(operations, "config.apply_live", true, (renderer, context, args) -> {
+            renderer.applyLive(context, InstanceWire.values(InstanceWire.field(args, "values")));
+            return done();
+        });
         // databases
         add(operations, "databases.list", true, false,
                 (instance, args) -> object().set("databases", InstanceWire.databases(instance.databases().list())));
@@ -239,12 +259,40 @@ final class InstanceOperations {
         });
     }
 
+    /** What a configuration operation does with the renderer and the instance's context. */
+    private interface ConfigBody {
+        JsonNode apply(ConfigRenderer renderer, InstanceContext context, JsonNode args);
+    }
+
+    private void configure(Operations operations, String name, boolean repeatable, ConfigBody body) {
+        operations.add(name, repeatable, command -> {
+            InstanceWire.Spec spec = InstanceWire.spec(InstanceWire.field(command.arguments(), "instance"));
+            ConfigRenderer renderer = renderers.get(spec.type());
+            if (renderer == null) {
+                throw new DatastoreException("This agent has no configuration renderer for the '" + spec.type()
+                        + "' datastore.");
+            }
+            InstanceContext context = context(command.instance(), spec, true);
+            remember(command.instance(), spec);
+            return body.apply(renderer, context, command.arguments());
+        });
+    }
+
     /** The driver's handle on the instance; its directories are created only by {@code creates} operations. */
     DatastoreInstance open(String instanceId, InstanceWire.Spec spec, boolean creates) {
+        return driver(spec).open(context(instanceId, spec, creates));
+    }
+
+    private Datastore driver(InstanceWire.Spec spec) {
         Datastore driver = drivers.get(spec.type());
         if (driver == null) {
             throw new DatastoreException("This agent has no driver for the '" + spec.type() + "' datastore.");
         }
+        return driver;
+    }
+
+    private LocalInstanceContext context(String instanceId, InstanceWire.Spec spec, boolean creates) {
+        Datastore driver = driver(spec);
         DatastoreVersion version = driver.versions().stream().filter(v -> v.name().equals(spec.version().name()))
                 .findFirst().orElseThrow(() -> new DatastoreException("This agent's '" + spec.type()
                         + "' driver has no version '" + spec.version().name() + "'."));
@@ -260,7 +308,7 @@ final class InstanceOperations {
         } else {
             throw new DatastoreException("Instance " + instanceId + " has no files on this agent's host.");
         }
-        return driver.open(context);
+        return context;
     }
 
     private Path home(String instanceId) {

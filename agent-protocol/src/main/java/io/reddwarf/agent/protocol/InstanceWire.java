@@ -157,6 +157,23 @@ public final class InstanceWire {
         return changes;
     }
 
+    /** Configuration values: an object of text values, in name order. */
+    public static ObjectNode values(java.util.Map<String, String> values) {
+        ObjectNode node = object();
+        new java.util.TreeMap<>(values).forEach(node::put);
+        return node;
+    }
+
+    public static java.util.Map<String, String> values(JsonNode node) {
+        require(node != null && node.isObject(), "values must be an object");
+        java.util.Map<String, String> values = new java.util.TreeMap<>();
+        node.fields().forEachRemaining(e -> {
+            require(e.getValue().isTextual(), "value of " + e.getKey() + " must be text");
+            values.put(e.getKey(), e.getValue().asText());
+        });
+        return values;
+    }
+
     public static ArrayNode strings(List<String> values) {
         ArrayNode list = array();
         values.forEach(list::add);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reddwarf.agent.protocol.InstanceWire;
 import io.reddwarf.agent.protocol.Protocol;
 import io.reddwarf.agent.protocol.Result;
+import io.reddwarf.core.provider.InstanceConfiguration;
 import io.reddwarf.spi.DatabaseAdmin;
 import io.reddwarf.spi.DatabaseSpec;
 import io.reddwarf.spi.DatastoreException;
@@ -22,6 +23,7 @@ import io.reddwarf.spi.UserAdmin;
 import io.reddwarf.spi.UserSpec;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -227,6 +229,28 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
             @Override
             public void disable() {
                 call("root.disable", ADMIN, args -> {});
+            }
+        };
+    }
+
+    /** The instance's configuration, written and applied by the agent with the datastore's renderer. */
+    public InstanceConfiguration configuration() {
+        return new InstanceConfiguration() {
+            @Override
+            public void write(Map<String, String> values) {
+                call("config.write", LIFECYCLE, args -> args.set("values", InstanceWire.values(values)));
+            }
+
+            @Override
+            public Optional<Map<String, String>> restorePrevious() {
+                JsonNode answer = call("config.restore_previous", LIFECYCLE, args -> {});
+                return answer.hasNonNull("restored") ? Optional.of(InstanceWire.values(answer.get("restored")))
+                        : Optional.empty();
+            }
+
+            @Override
+            public void applyLive(Map<String, String> values) {
+                call("config.apply_live", ADMIN, args -> args.set("values", InstanceWire.values(values)));
             }
         };
     }

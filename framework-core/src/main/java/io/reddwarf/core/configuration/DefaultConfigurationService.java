@@ -23,6 +23,7 @@ import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.registry.DriverRegistry;
 import io.reddwarf.core.workflow.ConfigurationHook;
 import io.reddwarf.core.workflow.InstanceWorkflows;
+import io.reddwarf.core.provider.InstanceConfiguration;
 import io.reddwarf.spi.ConfigRenderer;
 import io.reddwarf.spi.ConfigRenderer.Parameter;
 import io.reddwarf.spi.DatastoreInstance;
@@ -440,10 +441,11 @@ public final class DefaultConfigurationService implements ConfigurationService, 
                             + row.getDatastoreVersion() + "' is not available on this host.");
             return;
         }
+        InstanceConfiguration target = workflows.configuration(renderer.get(), context.get());
         ApplyPlan.InstancePlan plan = plan(row, desired);
         boolean restartRequired = Boolean.TRUE.equals(row.getRestartRequired()) || !plan.restart().isEmpty();
         try {
-            renderer.get().write(context.get(), desired);
+            target.write(desired);
         } catch (RuntimeException e) {
             LOG.error("Could not write the configuration of instance {}", id, e);
             repository.markApplied(id, seq, row.getConfigApplied(), Boolean.TRUE.equals(row.getRestartRequired()),
@@ -452,7 +454,7 @@ public final class DefaultConfigurationService implements ConfigurationService, 
         }
         String fault = null;
         try {
-            renderer.get().applyLive(context.get(), plan.live());
+            target.applyLive(plan.live());
         } catch (RuntimeException e) {
             LOG.warn("Instance {}: live values not applied: {}", id, e.getMessage());
             fault = "The configuration could not be applied to the running engine; it takes effect at the next "
@@ -472,7 +474,7 @@ public final class DefaultConfigurationService implements ConfigurationService, 
         }
         Map<String, String> desired = row.getConfigurationId() == null ? Map.of()
                 : repository.values(row.getConfigurationId());
-        renderer.get().write(context, desired);
+        workflows.configuration(renderer.get(), context).write(desired);
         repository.markApplied(row.getId(), row.getConfigSeq(), json(desired), false, null);
     }
 
@@ -488,7 +490,7 @@ public final class DefaultConfigurationService implements ConfigurationService, 
     public boolean recoverRestart(InstancesRecord row, InstanceContext context, DatastoreInstance instance,
             RuntimeException failure) {
         Optional<ConfigRenderer> renderer = renderers.forType(row.getDatastoreType());
-        Optional<Map<String, String>> restored = renderer.flatMap(r -> r.restorePrevious(context));
+        Optional<Map<String, String>> restored = renderer.flatMap(r -> workflows.configuration(r, context).restorePrevious());
         if (restored.isEmpty()) {
             return false;
         }

@@ -1,5 +1,6 @@
 package io.reddwarf.core.provider;
 
+import io.reddwarf.spi.ConfigRenderer;
 import io.reddwarf.spi.Datastore;
 import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.DatastoreVersion;
@@ -44,6 +45,11 @@ public interface InstanceProvider {
      */
     default DatastoreInstance open(Datastore driver, InstanceContext context) {
         return driver.open(context);
+    }
+
+    /** The instance's configuration files and live values, written where its driver runs. */
+    default InstanceConfiguration configuration(ConfigRenderer renderer, InstanceContext context) {
+        return InstanceConfiguration.inProcess(renderer, context);
     }
 
     /** Whether the instance's storage exists (it was allocated and not released). */

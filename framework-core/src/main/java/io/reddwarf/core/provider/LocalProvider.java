@@ -9,6 +9,7 @@ import io.reddwarf.core.tls.CertificateAuthority;
 import io.reddwarf.host.EngineSandbox;
 import io.reddwarf.host.LocalInstanceContext;
 import io.reddwarf.host.LocalProcessSupervisor;
+import io.reddwarf.spi.ConfigRenderer;
 import io.reddwarf.spi.Datastore;
 import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.DatastoreVersion;
@@ -107,7 +108,19 @@ public final class LocalProvider implements InstanceProvider {
         if (agentId == null) {
             return driver.open(context);
         }
-        return new AgentDatastoreInstance(agents, agentId, context.instanceId(), new InstanceWire.Spec(driver.type(),
+        return agentHandle(driver.type(), context);
+    }
+
+    @Override
+    public InstanceConfiguration configuration(ConfigRenderer renderer, InstanceContext context) {
+        if (agentId == null) {
+            return InstanceConfiguration.inProcess(renderer, context);
+        }
+        return agentHandle(renderer.datastoreType(), context).configuration();
+    }
+
+    private AgentDatastoreInstance agentHandle(String type, InstanceContext context) {
+        return new AgentDatastoreInstance(agents, agentId, context.instanceId(), new InstanceWire.Spec(type,
                 context.version(), context.flavor(), context.bindAddress(), context.port()));
     }
 

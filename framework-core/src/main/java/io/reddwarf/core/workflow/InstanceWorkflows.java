@@ -185,6 +185,12 @@ public final class InstanceWorkflows implements AutoCloseable {
         return contexts.open(row);
     }
 
+    /** The instance's configuration, written where its driver runs. */
+    public io.reddwarf.core.provider.InstanceConfiguration configuration(io.reddwarf.spi.ConfigRenderer renderer,
+            InstanceContext context) {
+        return provider.configuration(renderer, context);
+    }
+
     /** Where the instance of {@code row} runs, if its driver and version are available. */
     public Optional<InstanceContext> context(InstancesRecord row) {
         return contexts.context(row);
