@@ -187,9 +187,14 @@ public final class Agent implements AutoCloseable {
             result = Result.failed(command.id(), "interrupted", "The agent stopped while running '" + command.operation()
                     + "', which is not safe to repeat.");
         } else {
+            boolean interrupted = journal.started(command.id());
+            if (interrupted) {
+                LOG.warn("Command {} ({}) was interrupted when the agent stopped; running it again", command.id(),
+                        command.operation());
+            }
             journal.begin(command.id());
             long started = System.nanoTime();
-            result = operations.run(command);
+            result = operations.run(command, interrupted);
             LOG.info("Command {} ({}{}) ended {} in {} ms", command.id(), command.operation(),
                     command.instance().isEmpty() ? "" : " on " + command.instance(), result.outcome(),
                     (System.nanoTime() - started) / 1_000_000);

@@ -7,6 +7,7 @@ import io.reddwarf.agent.protocol.Heartbeat;
 import io.reddwarf.agent.protocol.InstanceWire;
 import io.reddwarf.agent.protocol.Protocol;
 import io.reddwarf.host.LocalInstanceContext;
+import io.reddwarf.host.LocalProcessSupervisor;
 import io.reddwarf.spi.ConfigRenderer;
 import io.reddwarf.spi.Datastore;
 import io.reddwarf.spi.DatastoreException;
@@ -134,14 +135,18 @@ final class InstanceOperations {
 
     void register(Operations operations) {
         // lifecycle
-        add(operations, "instance.prepare", false, true, (instance, args) -> {
-            instance.prepare(InstanceWire.prepare(args.path("request")));
+        // an interrupted prepare runs again once the processes it started are gone, as a build the
+        // control plane resumes after its own crash does
+        operations.add("instance.prepare", true, command -> {
+            DatastoreInstance instance = opened(command, true);
+            instance.prepare(InstanceWire.prepare(command.arguments().path("request")));
             return done();
-        });
-        add(operations, "instance.prepare_for_physical_restore", false, true, (instance, args) -> {
-            instance.prepareForPhysicalRestore(InstanceWire.prepare(args.path("request")));
+        }, this::stopLeftovers);
+        operations.add("instance.prepare_for_physical_restore", true, command -> {
+            DatastoreInstance instance = opened(command, true);
+            instance.prepareForPhysicalRestore(InstanceWire.prepare(command.arguments().path("request")));
             return done();
-        });
+        }, this::stopLeftovers);
         add(operations, "instance.start", true, false, (instance, args) -> {
             instance.start();
             return done();
@@ -251,12 +256,27 @@ final class InstanceOperations {
 
     private void add(Operations operations, String name, boolean repeatable, boolean creates,
             BiFunction<DatastoreInstance, JsonNode, JsonNode> body) {
-        operations.add(name, repeatable, command -> {
-            InstanceWire.Spec spec = InstanceWire.spec(InstanceWire.field(command.arguments(), "instance"));
-            DatastoreInstance instance = open(command.instance(), spec, creates);
-            remember(command.instance(), spec);
-            return body.apply(instance, command.arguments());
-        });
+        operations.add(name, repeatable, command -> body.apply(opened(command, creates), command.arguments()));
+    }
+
+    private DatastoreInstance opened(Command command, boolean creates) {
+        InstanceWire.Spec spec = InstanceWire.spec(InstanceWire.field(command.arguments(), "instance"));
+        DatastoreInstance instance = open(command.instance(), spec, creates);
+        remember(command.instance(), spec);
+        return instance;
+    }
+
+    /** Kills every process that runs from the instance's directory (what an interrupted run started). */
+    private void stopLeftovers(Command command) {
+        Path home = home(command.instance());
+        for (long pid : LocalProcessSupervisor.findProcessesReferencing(home)) {
+            ProcessHandle.of(pid).ifPresent(process -> {
+                LOG.warn("Killing process {} left by the interrupted command {} on instance {}: {}", pid, command.id(),
+                        command.instance(), process.info().command().orElse("?"));
+                process.destroyForcibly();
+                process.onExit().join();
+            });
+        }
     }
 
     /** What a configuration operation does with the renderer and the instance's context. */

@@ -32,6 +32,9 @@ final class Operations {
         boolean repeatable();
 
         JsonNode apply(Command command);
+
+        /** Undoes what an interrupted run of a repeatable operation may have left, before it runs again. */
+        default void recover(Command command) {}
     }
 
     private final Map<String, Operation> byName = new TreeMap<>();
@@ -80,6 +83,15 @@ final class Operations {
 
     /** Adds an operation; {@code repeatable} says whether running it again after an interruption is safe. */
     void add(String name, boolean repeatable, java.util.function.Function<Command, JsonNode> body) {
+        add(name, repeatable, body, command -> {});
+    }
+
+    /**
+     * Adds a repeatable operation whose interrupted run may leave something behind: {@code recover}
+     * removes it before the operation runs again.
+     */
+    void add(String name, boolean repeatable, java.util.function.Function<Command, JsonNode> body,
+            java.util.function.Consumer<Command> recover) {
         Operation previous = byName.putIfAbsent(name, new Operation() {
             @Override
             public boolean repeatable() {
@@ -89,6 +101,11 @@ final class Operations {
             @Override
             public JsonNode apply(Command command) {
                 return body.apply(command);
+            }
+
+            @Override
+            public void recover(Command command) {
+                recover.accept(command);
             }
         });
         if (previous != null) {
@@ -107,12 +124,23 @@ final class Operations {
 
     /** Runs the command and says how it ended; never throws for a failure of the command itself. */
     Result run(Command command) {
+        return run(command, false);
+    }
+
+    /**
+     * As {@link #run(Command)}; {@code interrupted} says an earlier run of this very command was cut
+     * short (the agent stopped), so the operation first removes what that run left.
+     */
+    Result run(Command command, boolean interrupted) {
         Operation op = byName.get(command.operation());
         if (op == null) {
             return Result.failed(command.id(), "unsupported", "This agent does not know the operation '"
                     + command.operation() + "'.");
         }
         try {
+            if (interrupted) {
+                op.recover(command);
+            }
             return Result.ok(command.id(), op.apply(command));
         } catch (NotSupportedException e) {
             return Result.notSupported(command.id(), e.operation(), e.datastoreType());

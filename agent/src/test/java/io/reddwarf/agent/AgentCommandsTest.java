@@ -66,4 +66,22 @@ final class AgentCommandsTest {
         assertThat(repeatable.outcome()).isEqualTo(Result.OK);
         assertThat(unknownAfterCrash.error().kind()).isEqualTo("interrupted");
     }
+
+    @Test
+    void anInterruptedRepeatableCommandFirstRemovesWhatItsEarlierRunLeft() {
+        Journal journal = new Journal(home.resolve("journal"));
+        java.util.List<String> recovered = new java.util.ArrayList<>();
+        Operations operations = new Operations("test", List.of());
+        operations.add("test.build", true, command -> Protocol.json().createObjectNode(),
+                command -> recovered.add(command.id()));
+        AgentConfig config = new AgentConfig(home, "5b0c7a52-1c1e-4a8e-9a54-0d7d2d3c9e11",
+                java.net.URI.create("https://127.0.0.1:8780"), Duration.ofSeconds(2), home.resolve("instances"),
+                home.resolve("templates"));
+        Agent agent = new Agent(config, null, journal, operations, "test");
+        journal.begin("c-6");
+
+        assertThat(agent.handle(new Command("c-5", "", "test.build", null)).outcome()).isEqualTo(Result.OK);
+        assertThat(agent.handle(new Command("c-6", "", "test.build", null)).outcome()).isEqualTo(Result.OK);
+        assertThat(recovered).as("commands whose earlier run was interrupted").containsExactly("c-6");
+    }
 }
