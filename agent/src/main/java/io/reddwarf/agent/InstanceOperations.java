@@ -178,7 +178,7 @@ final class InstanceOperations {
             return answer;
         });
         operations.add("instance.destroy", true, command -> {
-            InstanceWire.Spec spec = InstanceWire.spec(InstanceWire.field(command.arguments(), "instance"));
+            InstanceWire.Spec spec = spec(command);
             Path home = home(command.instance());
             if (Files.isDirectory(home)) {
                 open(command.instance(), spec, false).destroy();
@@ -259,8 +259,12 @@ final class InstanceOperations {
         operations.add(name, repeatable, command -> body.apply(opened(command, creates), command.arguments()));
     }
 
+    private static InstanceWire.Spec spec(Command command) {
+        return InstanceWire.spec(InstanceWire.field(command.arguments(), "instance"));
+    }
+
     private DatastoreInstance opened(Command command, boolean creates) {
-        InstanceWire.Spec spec = InstanceWire.spec(InstanceWire.field(command.arguments(), "instance"));
+        InstanceWire.Spec spec = spec(command);
         DatastoreInstance instance = open(command.instance(), spec, creates);
         remember(command.instance(), spec);
         return instance;
@@ -286,7 +290,7 @@ final class InstanceOperations {
 
     private void configure(Operations operations, String name, boolean repeatable, ConfigBody body) {
         operations.add(name, repeatable, command -> {
-            InstanceWire.Spec spec = InstanceWire.spec(InstanceWire.field(command.arguments(), "instance"));
+            InstanceWire.Spec spec = spec(command);
             ConfigRenderer renderer = renderers.get(spec.type());
             if (renderer == null) {
                 throw new DatastoreException("This agent has no configuration renderer for the '" + spec.type()

@@ -39,11 +39,15 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
     private static final Duration ADMIN = Duration.ofMinutes(2);
     /** A probe: an agent that does not answer this quickly makes the engine's state unknown. */
     private static final Duration PROBE = Duration.ofSeconds(3);
+    /** How long the errors of a probe answer a following {@link #lastErrors()}. */
+    private static final Duration ERRORS_REUSE = Duration.ofSeconds(1);
 
     private final AgentService agents;
     private final String agentId;
     private final String instanceId;
     private final InstanceWire.Spec spec;
+    /** The last probe's answer: the health loop asks for the errors right after the status. */
+    private volatile Probe lastProbe;
 
     public AgentDatastoreInstance(AgentService agents, String agentId, String instanceId, InstanceWire.Spec spec) {
         this.agents = requireNonNull(agents, "agents is null");
@@ -91,10 +95,16 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
         return probe().map(answer -> health(answer.path("status").asText("UNKNOWN"))).orElse(HealthStatus.UNKNOWN);
     }
 
+    /** The errors of the probe {@link #status()} just made (within a second), else of a new one. */
     @Override
     public List<String> lastErrors() {
-        return probe().map(answer -> InstanceWire.strings(answer.path("last_errors"))).orElse(List.of());
+        Probe last = lastProbe;
+        Optional<JsonNode> answer = last != null && System.nanoTime() - last.atNanos() < ERRORS_REUSE.toNanos()
+                ? Optional.of(last.answer()) : probe();
+        return answer.map(a -> InstanceWire.strings(a.path("last_errors"))).orElse(List.of());
     }
+
+    private record Probe(JsonNode answer, long atNanos) {}
 
     private static HealthStatus health(String name) {
         try {
@@ -109,6 +119,12 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
      * command on the instance (no command per probe), else from an {@code instance.status} command.
      */
     private Optional<JsonNode> probe() {
+        Optional<JsonNode> answer = ask();
+        answer.ifPresent(a -> lastProbe = new Probe(a, System.nanoTime()));
+        return answer;
+    }
+
+    private Optional<JsonNode> ask() {
         if (!agents.reachable(agentId)) {
             return Optional.empty();
         }
