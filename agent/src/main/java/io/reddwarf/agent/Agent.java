@@ -4,6 +4,8 @@ import io.reddwarf.agent.protocol.Command;
 import io.reddwarf.agent.protocol.Heartbeat;
 import io.reddwarf.agent.protocol.Protocol;
 import io.reddwarf.agent.protocol.Result;
+import io.reddwarf.backup.pipeline.FileSystemObjectStore;
+import io.reddwarf.spi.BackupStrategy;
 import io.reddwarf.spi.ConfigRenderer;
 import io.reddwarf.spi.Plugins;
 import java.io.IOException;
@@ -75,10 +77,14 @@ public final class Agent implements AutoCloseable {
                 config.home().resolve(AgentConfig.KEY), config.home().resolve(AgentConfig.CERTIFICATE),
                 config.home().resolve(AgentConfig.AUTHORITY)));
         var drivers = Operations.loadDrivers(Agent.class.getClassLoader());
-        Operations operations = new Operations(version, drivers,
-                new InstanceOperations(drivers, Plugins.load(ConfigRenderer.class, Agent.class.getClassLoader(),
-                        e -> LOG.error("Skipping a configuration renderer that cannot be loaded: {}", e.getMessage())),
-                        config.instancesDir(), config.templatesDir()));
+        InstanceOperations instances = new InstanceOperations(drivers, Plugins.load(ConfigRenderer.class,
+                Agent.class.getClassLoader(),
+                e -> LOG.error("Skipping a configuration renderer that cannot be loaded: {}", e.getMessage())),
+                config.instancesDir(), config.templatesDir());
+        BackupOperations backups = new BackupOperations(Plugins.load(BackupStrategy.class, Agent.class.getClassLoader(),
+                e -> LOG.error("Skipping a backup strategy that cannot be loaded: {}", e.getMessage())),
+                new FileSystemObjectStore(config.backupsDir()), instances);
+        Operations operations = new Operations(version, drivers, instances, backups);
         Agent agent = new Agent(config, client, new Journal(config.journalDir()), operations, version);
         agent.heartbeats.scheduleWithFixedDelay(agent::heartbeat, 0, config.heartbeatInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -102,7 +108,7 @@ public final class Agent implements AutoCloseable {
                 busy = Set.copyOf(lanes.keySet());
             }
             client.heartbeat(new Heartbeat(version, operations.health(busy,
-                    config.heartbeatInterval().dividedBy(2))));
+                    config.heartbeatInterval().dividedBy(2)), operations.progress()));
         } catch (IOException | RuntimeException e) {
             LOG.warn("Heartbeat not delivered: {}", e.getMessage() == null ? e.toString() : e.getMessage());
         }
@@ -138,7 +144,12 @@ public final class Agent implements AutoCloseable {
         }
         Runnable work = () -> {
             try {
-                Result result = handle(command);
+                Result result;
+                try {
+                    result = handle(command);
+                } catch (Stopping stopping) {
+                    return;
+                }
                 try {
                     acknowledge(client.report(List.of(result)));
                 } catch (IOException | RuntimeException e) {
@@ -195,6 +206,13 @@ public final class Agent implements AutoCloseable {
             journal.begin(command.id());
             long started = System.nanoTime();
             result = operations.run(command, interrupted);
+            if (!running && !Result.OK.equals(result.outcome())) {
+                // cut short by this agent's own stop (its threads are interrupted): not the command's
+                // failure; it stays started in the journal and runs again when the agent is back
+                LOG.warn("Command {} ({}) was cut short by the agent's stop; it runs again when the agent is back",
+                        command.id(), command.operation());
+                throw new Stopping();
+            }
             LOG.info("Command {} ({}{}) ended {} in {} ms", command.id(), command.operation(),
                     command.instance().isEmpty() ? "" : " on " + command.instance(), result.outcome(),
                     (System.nanoTime() - started) / 1_000_000);
@@ -223,6 +241,15 @@ public final class Agent implements AutoCloseable {
             Thread.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A command cut short because this agent is stopping: nothing to record or report. */
+    private static final class Stopping extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stopping() {
+            super(null, null, false, false);
         }
     }
 

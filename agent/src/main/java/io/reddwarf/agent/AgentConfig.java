@@ -21,13 +21,15 @@ import java.util.regex.Pattern;
  * heartbeat.interval = 2s                 (optional)
  * instances.dir = /srv/reddwarf/instances (optional; default instances/ in the agent's home)
  * templates.dir = /srv/reddwarf/templates (optional; default templates/ in the agent's home)
+ * backups.dir = /srv/reddwarf/backups     (optional; default backups/ in the agent's home): the
+ *                                         object store backups are written to and read from
  * </pre>
  *
  * The credentials are files next to it: {@code agent-key.pem} (0600), {@code agent-cert.pem} and
  * {@code ca.pem}, the deployment's certificate authority, the only one the agent trusts.
  */
 public record AgentConfig(Path home, String agentId, URI controlPlane, Duration heartbeatInterval, Path instancesDir,
-        Path templatesDir) {
+        Path templatesDir, Path backupsDir) {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     public static final String FILE = "agent.properties";
@@ -69,7 +71,8 @@ public record AgentConfig(Path home, String agentId, URI controlPlane, Duration 
             }
         }
         return new AgentConfig(home, id, url, interval, directory(properties, "instances.dir", home.resolve("instances"), file),
-                directory(properties, "templates.dir", home.resolve("templates"), file));
+                directory(properties, "templates.dir", home.resolve("templates"), file),
+                directory(properties, "backups.dir", home.resolve("backups"), file));
     }
 
     public Path journalDir() {

@@ -271,7 +271,7 @@ final class InstanceOperations {
     }
 
     /** Kills every process that runs from the instance's directory (what an interrupted run started). */
-    private void stopLeftovers(Command command) {
+    void stopLeftovers(Command command) {
         Path home = home(command.instance());
         for (long pid : LocalProcessSupervisor.findProcessesReferencing(home)) {
             ProcessHandle.of(pid).ifPresent(process -> {
@@ -315,7 +315,7 @@ final class InstanceOperations {
         return driver;
     }
 
-    private LocalInstanceContext context(String instanceId, InstanceWire.Spec spec, boolean creates) {
+    LocalInstanceContext context(String instanceId, InstanceWire.Spec spec, boolean creates) {
         Datastore driver = driver(spec);
         DatastoreVersion version = driver.versions().stream().filter(v -> v.name().equals(spec.version().name()))
                 .findFirst().orElseThrow(() -> new DatastoreException("This agent's '" + spec.type()
@@ -335,7 +335,7 @@ final class InstanceOperations {
         return context;
     }
 
-    private Path home(String instanceId) {
+    Path home(String instanceId) {
         if (instanceId == null || !INSTANCE_ID.matcher(instanceId).matches()) {
             throw new IllegalArgumentException("an instance command must name its instance by id");
         }

@@ -39,16 +39,21 @@ final class Operations {
 
     private final Map<String, Operation> byName = new TreeMap<>();
     private final InstanceOperations instances;
+    private final BackupOperations backups;
 
     Operations(String agentVersion, List<Datastore> drivers) {
-        this(agentVersion, drivers, null);
+        this(agentVersion, drivers, null, null);
     }
 
-    /** With the instance operations of {@code instances}, when it is given. */
-    Operations(String agentVersion, List<Datastore> drivers, InstanceOperations instances) {
+    /** With the instance and backup operations of {@code instances} and {@code backups}, when they are given. */
+    Operations(String agentVersion, List<Datastore> drivers, InstanceOperations instances, BackupOperations backups) {
         this.instances = instances;
+        this.backups = backups;
         if (instances != null) {
             instances.register(this);
+        }
+        if (backups != null) {
+            backups.register(this);
         }
         add("agent.ping", true, command -> {
             ObjectNode answer = Protocol.json().createObjectNode();
@@ -73,6 +78,11 @@ final class Operations {
     List<io.reddwarf.agent.protocol.Heartbeat.InstanceHealth> health(java.util.Set<String> busy,
             java.time.Duration budget) {
         return instances == null ? List.of() : instances.health(busy, budget);
+    }
+
+    /** How far the running backups have got, for a heartbeat. */
+    List<io.reddwarf.agent.protocol.Heartbeat.Progress> progress() {
+        return backups == null ? List.of() : backups.progress();
     }
 
     /** The drivers on this agent's class path that load; the others are logged and left out. */

@@ -19,7 +19,7 @@ final class AgentCommandsTest {
     private Agent agent(Journal journal) {
         AgentConfig config = new AgentConfig(home, "5b0c7a52-1c1e-4a8e-9a54-0d7d2d3c9e11",
                 java.net.URI.create("https://127.0.0.1:8780"), Duration.ofSeconds(2), home.resolve("instances"),
-                home.resolve("templates"));
+                home.resolve("templates"), home.resolve("backups"));
         return new Agent(config, null, journal, new Operations("test", List.of()), "test");
     }
 
@@ -76,7 +76,7 @@ final class AgentCommandsTest {
                 command -> recovered.add(command.id()));
         AgentConfig config = new AgentConfig(home, "5b0c7a52-1c1e-4a8e-9a54-0d7d2d3c9e11",
                 java.net.URI.create("https://127.0.0.1:8780"), Duration.ofSeconds(2), home.resolve("instances"),
-                home.resolve("templates"));
+                home.resolve("templates"), home.resolve("backups"));
         Agent agent = new Agent(config, null, journal, operations, "test");
         journal.begin("c-6");
 

@@ -36,8 +36,8 @@ import java.util.Properties;
  *                          {@code <type>.<version>} ({@code backup.strategy.mariadb.10.11=mariadb-dump})
  * @param recovery          what the health loop does with engines that hang or crash
  * @param localAgent        whether the local provider runs the drivers in a local agent process
- *                          ({@code provider.local.drivers=agent}) rather than in the control plane's
- *                          process ({@code in-process}, the default)
+ *                          ({@code provider.local.drivers=agent}, the default) rather than in the
+ *                          control plane's process ({@code in-process})
  */
 public record CoreConfig(
         Path home,

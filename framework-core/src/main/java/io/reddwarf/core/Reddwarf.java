@@ -93,7 +93,7 @@ public final class Reddwarf implements AutoCloseable {
         this.agents = new AgentService(new AgentRepository(database.dsl()), authority, secrets, java.time.Clock.systemUTC());
         if (config.localAgent()) {
             this.localAgent = Optional.of(LocalAgent.enrol(config.home().resolve("agent"), local.instancesDir(),
-                    local.templatesDir(), agents));
+                    local.templatesDir(), config.backupsDir(), agents));
             local.runDriversIn(agents, localAgent.get().agentId());
         } else {
             this.localAgent = Optional.empty();
@@ -102,7 +102,8 @@ public final class Reddwarf implements AutoCloseable {
         BackupRepository backupRepository = new BackupRepository(database.dsl());
         InstanceContexts contexts = new InstanceContexts(drivers, flavors, provider);
         BackupStrategies strategies = BackupStrategies.load(Reddwarf.class.getClassLoader());
-        BackupPipeline pipeline = new BackupPipeline(new FileSystemObjectStore(config.backupsDir()),
+        // where the agent takes the backups, it alone writes to the store (and cleans up after its crashes)
+        BackupPipeline pipeline = new BackupPipeline(new FileSystemObjectStore(config.backupsDir(), !config.localAgent()),
                 MasterKey.loadOrCreate(config.home().resolve("state").resolve("backup-master.key")));
         InstanceLocks locks = new InstanceLocks();
         BackupWorkflows backupWorkflows = new BackupWorkflows(backupRepository, repository, contexts, strategies,

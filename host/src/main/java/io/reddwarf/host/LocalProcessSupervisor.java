@@ -386,6 +386,29 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
         return pids;
     }
 
+    /**
+     * Kills every live process whose command line mentions {@code path} (see
+     * {@link #findProcessesReferencing}) and waits for each to end; {@code before} hears of each
+     * one first, to say why it is killed.
+     */
+    public static void killProcessesReferencing(Path path, java.util.function.Consumer<ProcessHandle> before) {
+        for (long pid : findProcessesReferencing(path)) {
+            ProcessHandle.of(pid).ifPresent(process -> {
+                before.accept(process);
+                process.destroyForcibly();
+                process.onExit().join();
+            });
+        }
+    }
+
+    /**
+     * The option file through which an instance's tools (dump, backup and restore programs, never
+     * the engine) log in, below the instance's home: a process that mentions it is a tool.
+     */
+    public static Path toolsOptionFile(Path instanceHome) {
+        return instanceHome.resolve("conf").resolve("client.cnf");
+    }
+
     Path pidFile(String name) {
         return runDir.resolve(name + ".pid");
     }

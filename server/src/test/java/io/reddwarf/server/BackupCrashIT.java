@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Kills the packaged server with SIGKILL while a backup of a few hundred MB is BUILDING, starts it
- * again and checks that the backup ends (COMPLETED by the revived run, or FAILED with a reason),
- * the instance returns to ACTIVE with its data, no tool of the dead server keeps running, no
+ * again and checks that the backup, which runs in the host's agent, ends COMPLETED (the revived run
+ * waits for the agent's run of it), the instance returns to ACTIVE with its data, no tool keeps running, no
  * partial upload is left and the backups quota counts what is held.
  */
 final class BackupCrashIT {
@@ -70,13 +70,11 @@ final class BackupCrashIT {
         System.out.println("Backup ended " + ended.get("status").asText() + " "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted) + " ms after the restart"
                 + (ended.has("fail_reason") ? ": " + ended.get("fail_reason").asText() : ""));
-        boolean completed = ended.get("status").asText().equals("COMPLETED");
-        if (completed) {
-            assertThat(server.home.resolve("backups").resolve(ended.get("locationRef").asText())).exists();
-            assertThat(ended.get("checksum").asText()).hasSize(64);
-        } else {
-            assertThat(ended.get("fail_reason").asText()).startsWith("Backup failed: ");
-        }
+        // the backup runs in the host's agent, which the restarted control plane asks for the same run
+        assertThat(ended.get("status").asText()).as("%s", ended).isEqualTo("COMPLETED");
+        boolean completed = true;
+        assertThat(server.home.resolve("backups").resolve(ended.get("locationRef").asText())).exists();
+        assertThat(ended.get("checksum").asText()).hasSize(64);
         waitUntil(Duration.ofSeconds(30), "instance ACTIVE again", () -> status(id).equals("ACTIVE"));
         assertThat(sql(port, "SELECT COUNT(*) FROM big")).isEqualTo("300000");
         assertThat(tools(conf)).as("no backup tool left running").isEmpty();

@@ -44,6 +44,16 @@ final class LocalAgentTest {
                 .filter(line -> line.contains("(instance.status on " + instanceId + ")")).count();
     }
 
+    /**
+     * Asks for a MariaDB 10.11 instance of {@code flavor} with a volume of as many GB;
+     * {@code more} is the rest of the body's instance object (", \"users\": [...]").
+     */
+    static Http.Answer create(String name, int flavor, String more) {
+        return live.http.post(live.instances(), "{\"instance\": {\"name\": \"" + name + "\", \"flavorRef\": \""
+                + flavor + "\", \"volume\": {\"size\": " + flavor + "}, \"datastore\": {\"type\": \"mariadb\", "
+                + "\"version\": \"10.11\"}" + more + "}}");
+    }
+
     static List<Long> ancestors(ProcessHandle process) {
         List<Long> chain = new ArrayList<>();
         Optional<ProcessHandle> parent = process.parent();
@@ -62,10 +72,9 @@ final class LocalAgentTest {
         String agentId = live.server.core().localAgent().orElseThrow().agentId();
         assertThat(listed.toString()).contains(agentId);
 
-        Http.Answer created = live.http.post(live.instances(), "{\"instance\": {\"name\": \"through-agent\", "
-                + "\"flavorRef\": \"1\", \"volume\": {\"size\": 1}, \"datastore\": {\"type\": \"mariadb\", "
-                + "\"version\": \"10.11\"}, \"databases\": [{\"name\": \"shop\"}], \"users\": [{\"name\": \"clerk\", "
-                + "\"password\": \"Clerk-pass-1\", \"databases\": [{\"name\": \"shop\"}]}]}}");
+        Http.Answer created = create("through-agent", 1, ", \"databases\": [{\"name\": \"shop\"}], "
+                + "\"users\": [{\"name\": \"clerk\", "
+                + "\"password\": \"Clerk-pass-1\", \"databases\": [{\"name\": \"shop\"}]}]");
         assertThat(created.status()).as(created.body()).isEqualTo(200);
         String id = created.json().get("instance").get("id").asText();
         int port = live.awaitStatus(id, "ACTIVE", BUILD_TIMEOUT).get("port").asInt();
@@ -122,9 +131,7 @@ final class LocalAgentTest {
 
     @Test
     void anAgentThatStopsAnsweringMakesItsInstancesBlockedWithinTenSecondsAndItsEnginesKeepServing() throws Exception {
-        Http.Answer created = live.http.post(live.instances(), "{\"instance\": {\"name\": \"frozen-agent\", "
-                + "\"flavorRef\": \"1\", \"volume\": {\"size\": 1}, \"datastore\": {\"type\": \"mariadb\", "
-                + "\"version\": \"10.11\"}, \"users\": [{\"name\": \"ann\", \"password\": \"Ann-pass-1\"}]}}");
+        Http.Answer created = create("frozen-agent", 1, ", \"users\": [{\"name\": \"ann\", \"password\": \"Ann-pass-1\"}]");
         assertThat(created.status()).as(created.body()).isEqualTo(200);
         String id = created.json().get("instance").get("id").asText();
         int port = live.awaitStatus(id, "ACTIVE", BUILD_TIMEOUT).get("port").asInt();
@@ -163,9 +170,7 @@ final class LocalAgentTest {
     @Test
     void anAgentKilledInsideABuildFinishesItWhenItIsBackAndLeavesNothingBehind() throws Exception {
         ProcessHandle agent = agentProcess();
-        Http.Answer created = live.http.post(live.instances(), "{\"instance\": {\"name\": \"agent-killed-mid-build\", "
-                + "\"flavorRef\": \"1\", \"volume\": {\"size\": 1}, \"datastore\": {\"type\": \"mariadb\", "
-                + "\"version\": \"10.11\"}, \"databases\": [{\"name\": \"orders\"}]}}");
+        Http.Answer created = create("agent-killed-mid-build", 1, ", \"databases\": [{\"name\": \"orders\"}]");
         assertThat(created.status()).as(created.body()).isEqualTo(200);
         String id = created.json().get("instance").get("id").asText();
         int port = created.json().get("instance").path("port").asInt(0);
@@ -196,5 +201,76 @@ final class LocalAgentTest {
                 assertThat(quota.get("in_use").asInt()).as("instances counted against the quota").isEqualTo(listed);
             }
         }
+    }
+
+    @Test
+    void backupsRunInTheAgentWhichTakesAKilledOneAgainAndRestoresThroughTheStore() throws Exception {
+        Http.Answer created = create("agent-backups", 2, ", \"databases\": [{\"name\": \"ledger\"}], "
+                + "\"users\": [{\"name\": \"bob\", "
+                + "\"password\": \"Bob-pass-12\", \"databases\": [{\"name\": \"ledger\"}]}]");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String id = created.json().get("instance").get("id").asText();
+        int port = live.awaitStatus(id, "ACTIVE", BUILD_TIMEOUT).get("port").asInt();
+        assertThat(LiveServer.mariadb("127.0.0.1", port, "bob", "Bob-pass-12", "ledger",
+                "CREATE TABLE entries (id INT PRIMARY KEY, pad VARCHAR(600)); INSERT INTO entries SELECT seq, "
+                        + "REPEAT(SHA2(seq, 256), 9) FROM seq_1_to_40000; SELECT COUNT(*) FROM entries").output())
+                .contains("40000");
+
+        ProcessHandle agent = agentProcess();
+        String backups = "/v1.0/" + live.project + "/backups";
+        Http.Answer backup = live.http.post(backups, "{\"backup\": {\"name\": \"through-agent\", \"instance\": \""
+                + id + "\"}}");
+        assertThat(backup.status()).as(backup.body()).isEqualTo(202);
+        String backupId = backup.json().get("backup").get("id").asText();
+        // the kill lands while the agent's backup tool runs
+        java.nio.file.Path options = live.home.resolve("instances").resolve(id).resolve("conf").resolve("client.cnf");
+        LiveServer.await(Duration.ofSeconds(60), () -> !io.reddwarf.host.LocalProcessSupervisor
+                .findProcessesReferencing(options).isEmpty(), "the backup tool runs");
+        List<Long> tools = io.reddwarf.host.LocalProcessSupervisor.findProcessesReferencing(options);
+        for (long tool : tools) {
+            assertThat(ProcessHandle.of(tool).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+                    .as("the backup tool is the agent's child, not the control plane's").contains(agent.pid());
+        }
+        agent.destroyForcibly();
+        agent.onExit().join();
+
+        LiveServer.await(Duration.ofSeconds(120), () -> {
+            String status = live.http.get(backups + "/" + backupId).json().get("backup").get("status").asText();
+            assertThat(status).as("backup %s", backupId).isNotEqualTo("FAILED");
+            return status.equals("COMPLETED");
+        }, "the backup completes once the agent is back");
+        String log = Files.readString(live.home.resolve("agent").resolve("agent.log"));
+        assertThat(log).contains("(backup.run on " + id + ")")
+                .contains("(backup.run) was interrupted when the agent stopped; running it again")
+                .doesNotContain("Bob-pass-12");
+        for (long tool : tools) {
+            assertThat(ProcessHandle.of(tool).map(ProcessHandle::isAlive)).as("the interrupted run's tool %d", tool)
+                    .isNotEqualTo(Optional.of(true));
+        }
+        try (var partials = Files.list(live.home.resolve("backups").resolve(".partial"))) {
+            assertThat(partials.toList()).as("uploads left in the store").isEmpty();
+        }
+        // nothing the agent keeps on disk holds a command's arguments (the data keys travel in them)
+        try (var journal = Files.walk(live.home.resolve("agent").resolve("journal"))) {
+            for (java.nio.file.Path file : journal.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(file)).as("%s", file).doesNotContain("material");
+            }
+        }
+        live.awaitStatus(id, "ACTIVE", Duration.ofSeconds(30));
+
+        Http.Answer restored = create("from-agent-backup", 2, ", \"restorePoint\": {\"backupRef\": \"" + backupId + "\"}");
+        assertThat(restored.status()).as(restored.body()).isEqualTo(200);
+        String copy = restored.json().get("instance").get("id").asText();
+        int copyPort = live.awaitStatus(copy, "ACTIVE", BUILD_TIMEOUT).get("port").asInt();
+        assertThat(LiveServer.mariadb("127.0.0.1", copyPort, "bob", "Bob-pass-12", "ledger",
+                "SELECT COUNT(*), SUM(LENGTH(pad)) FROM entries").output()).contains("40000\t23040000");
+        assertThat(Files.readString(live.home.resolve("agent").resolve("agent.log")))
+                .contains("(backup.check)").contains("(backup.restore on " + copy + ")");
+
+        for (String instance : List.of(copy, id)) {
+            assertThat(live.http.delete(live.instances() + "/" + instance).status()).isEqualTo(202);
+        }
+        live.awaitGone(copy, copyPort);
+        live.awaitGone(id, port);
     }
 }

@@ -6,6 +6,7 @@ import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import io.reddwarf.spi.BackupStrategy;
 import io.reddwarf.spi.BackupStrategy.BackupMetadata;
+import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.InstanceContext;
 import io.reddwarf.spi.ObjectStore;
 import java.io.BufferedInputStream;
@@ -15,11 +16,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
@@ -37,7 +43,7 @@ public final class BackupPipeline {
     private static final AtomicBoolean WARMED = new AtomicBoolean();
 
     private final ObjectStore store;
-    private final MasterKey masterKey;
+    private final DataKeys keys;
     private final int level;
     private final int workers;
 
@@ -45,9 +51,9 @@ public final class BackupPipeline {
      * @param level   the zstd level (1 is fastest)
      * @param workers zstd worker threads, 0 to compress on the calling thread
      */
-    public BackupPipeline(ObjectStore store, MasterKey masterKey, int level, int workers) {
+    public BackupPipeline(ObjectStore store, DataKeys keys, int level, int workers) {
         this.store = requireNonNull(store, "store is null");
-        this.masterKey = requireNonNull(masterKey, "masterKey is null");
+        this.keys = requireNonNull(keys, "keys is null");
         this.level = level;
         this.workers = workers;
         warmUpOnce();
@@ -60,12 +66,17 @@ public final class BackupPipeline {
         }
     }
 
-    public BackupPipeline(ObjectStore store, MasterKey masterKey) {
-        this(store, masterKey, 1, 2);
+    public BackupPipeline(ObjectStore store, DataKeys keys) {
+        this(store, keys, 1, 2);
     }
 
     public ObjectStore store() {
         return store;
+    }
+
+    /** Where the data keys come from. */
+    public DataKeys keys() {
+        return keys;
     }
 
     /**
@@ -87,7 +98,8 @@ public final class BackupPipeline {
      */
     public StoredBackup backup(BackupStrategy strategy, InstanceContext context, Optional<BackupMetadata> parent,
             String objectKey, LongConsumer progress, Runnable saving) {
-        SecretKey dataKey = MasterKey.newDataKey();
+        DataKeys.IssuedKey issued = keys.issue();
+        SecretKey dataKey = issued.key();
         MessageDigest digest = sha256();
         BackupMetadata metadata;
         Counting stored;
@@ -123,7 +135,7 @@ public final class BackupPipeline {
             throw new UncheckedIOException("Could not store backup " + objectKey, e);
         }
         StoredBackup backup = new StoredBackup(objectKey, stored.count, raw.count,
-                HexFormat.of().formatHex(digest.digest()), masterKey.id(), masterKey.wrap(dataKey), metadata);
+                HexFormat.of().formatHex(digest.digest()), issued.keyId(), issued.wrappedKey(), metadata);
         try {
             if (readBack != null) {
                 readBack.check(backup);
@@ -144,7 +156,7 @@ public final class BackupPipeline {
      * @throws BackupIntegrityException if any of them fails
      */
     public void verify(StoredBackup backup) {
-        SecretKey dataKey = masterKey.unwrap(backup.keyId(), backup.wrappedKey());
+        SecretKey dataKey = keys.unwrap(backup.keyId(), backup.wrappedKey());
         Measured stored = new Measured(store.open(backup.objectKey()));
         // Reading and hashing run ahead on a thread of their own while this one authenticates the chunks.
         try (InputStream ahead = new HandoffInputStream(stored, BUFFER, HANDOFF_BUFFERS, "backup-verify")) {
@@ -194,7 +206,7 @@ public final class BackupPipeline {
      * @throws BackupIntegrityException if the key is not this server's or the object is altered or truncated
      */
     public void check(StoredBackup backup) {
-        masterKey.unwrap(backup.keyId(), backup.wrappedKey());
+        keys.unwrap(backup.keyId(), backup.wrappedKey());
         checksum(backup);
     }
 
@@ -203,7 +215,7 @@ public final class BackupPipeline {
      * SHA-256 is still checked over the bytes restored.
      */
     public void restoreChecked(BackupStrategy strategy, InstanceContext context, StoredBackup backup) {
-        SecretKey dataKey = masterKey.unwrap(backup.keyId(), backup.wrappedKey());
+        SecretKey dataKey = keys.unwrap(backup.keyId(), backup.wrappedKey());
         Measured stored = new Measured(store.open(backup.objectKey()));
         try (InputStream in = new ZstdInputStreamNoFinalizer(ChunkedGcm.decrypt(
                 new HandoffInputStream(stored, BUFFER, HANDOFF_BUFFERS, "backup-restore"), dataKey))) {
@@ -217,6 +229,66 @@ public final class BackupPipeline {
         }
         // The bytes restored are the bytes checked: the object did not change since the check.
         stored.check(backup);
+    }
+
+    /** One backup of a chain to restore, with the strategy that reads it. */
+    public record Step(BackupStrategy strategy, StoredBackup backup) {
+        public Step {
+            requireNonNull(strategy, "strategy is null");
+            requireNonNull(backup, "backup is null");
+        }
+    }
+
+    /** How long each phase of {@link #restoreChain} took, in milliseconds. */
+    public record RestoreTimes(long stopAndEmpty, long restore, long startAndFinish) {}
+
+    /**
+     * Restores a checked chain (oldest first; see {@link #check}) into {@code instance}: a logical
+     * backup into the running engine (started first if it is not); a physical one into its data directory, emptied with the
+     * engine stopped, which is started again and finished ({@link BackupStrategy#afterRestore})
+     * afterwards. Running it again after an interruption restores the chain again.
+     */
+    public RestoreTimes restoreChain(List<Step> chain, InstanceContext context, DatastoreInstance instance) {
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException("a backup chain has at least one backup");
+        }
+        long started = System.nanoTime();
+        BackupStrategy last = chain.getLast().strategy();
+        boolean physical = last.kind() == BackupStrategy.Kind.PHYSICAL;
+        if (physical) {
+            instance.stop();
+            emptyDirectory(context.dataDir());
+        } else {
+            // returns at once when the engine runs; starts it after an interrupted attempt stopped it
+            instance.start();
+        }
+        long emptied = System.nanoTime();
+        for (Step step : chain) {
+            restoreChecked(step.strategy(), context, step.backup());
+        }
+        long restored = System.nanoTime();
+        if (physical) {
+            instance.start();
+            last.afterRestore(context);
+        }
+        long done = System.nanoTime();
+        return new RestoreTimes((emptied - started) / 1_000_000, (restored - emptied) / 1_000_000,
+                (done - restored) / 1_000_000);
+    }
+
+    /** Removes everything but hidden entries, which are the driver's markers, not data. */
+    static void emptyDirectory(Path dir) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> !p.getFileName().toString().startsWith("."))) {
+            for (Path entry : entries) {
+                try (var tree = Files.walk(entry)) {
+                    for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not empty " + dir, e);
+        }
     }
 
     private void checksum(StoredBackup backup) {

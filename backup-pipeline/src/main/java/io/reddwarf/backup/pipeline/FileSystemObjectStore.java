@@ -31,7 +31,9 @@ import java.util.UUID;
 /**
  * Objects as files below a directory. An upload writes to a temporary file in {@code .partial/},
  * forcing it to disk every 32 MiB as it goes, forces the rest and renames it into place, then forces the directory; an upload that is not
- * committed deletes its file, and temporary files left by a crash are deleted when the store opens.
+ * committed deletes its file, and temporary files left by a crash are deleted when the store opens
+ * (by the process that writes to it: a process that only reads sizes and deletes objects, such as
+ * a control plane whose agent takes the backups, opens it without touching them).
  * On a POSIX file system the store creates its directories 0700 and its files 0600, whatever the
  * process's umask.
  */
@@ -43,12 +45,23 @@ public final class FileSystemObjectStore implements ObjectStore {
     private final FileAttribute<?>[] directoryMode;
 
     public FileSystemObjectStore(Path root) {
+        this(root, true);
+    }
+
+    /**
+     * @param writer whether this process writes to the store: only a writer deletes the temporary
+     *               files crashed uploads left (another process's uploads may be under way)
+     */
+    public FileSystemObjectStore(Path root, boolean writer) {
         this.root = requireNonNull(root, "root is null").toAbsolutePath();
         boolean posix = this.root.getFileSystem().supportedFileAttributeViews().contains("posix");
         this.fileMode = posix ? mode("rw-------") : new FileAttribute<?>[0];
         this.directoryMode = posix ? mode("rwx------") : new FileAttribute<?>[0];
         try {
             Files.createDirectories(this.root.resolve(PARTIAL), directoryMode);
+            if (!writer) {
+                return;
+            }
             try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(this.root.resolve(PARTIAL))) {
                 for (Path leftover : leftovers) {
                     Files.deleteIfExists(leftover);

@@ -26,7 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
  * each backup (AES-GCM, random nonce), and its id, the first 8 bytes of the SHA-256 of the key in
  * hex, is stored with every backup so that a backup names the key it needs.
  */
-public final class MasterKey {
+public final class MasterKey implements DataKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int KEY_BYTES = 32;
     private static final int NONCE_BYTES = 12;
@@ -101,6 +101,12 @@ public final class MasterKey {
         return new SecretKeySpec(material, "AES");
     }
 
+    @Override
+    public IssuedKey issue() {
+        SecretKey dataKey = newDataKey();
+        return new IssuedKey(dataKey, id, wrap(dataKey));
+    }
+
     /** {@code dataKey} encrypted under this key, base64. */
     public String wrap(SecretKey dataKey) {
         try {
@@ -122,6 +128,7 @@ public final class MasterKey {
      * @throws BackupIntegrityException with {@link BackupIntegrityException#WRONG_KEY} if it was
      *                                  wrapped under another key or altered
      */
+    @Override
     public SecretKey unwrap(String keyId, String wrapped) {
         if (!id.equals(keyId)) {
             throw new BackupIntegrityException(BackupIntegrityException.WRONG_KEY);

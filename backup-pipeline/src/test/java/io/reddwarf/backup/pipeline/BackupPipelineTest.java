@@ -136,6 +136,43 @@ final class BackupPipelineTest {
     }
 
     @Test
+    void aPipelineGivenTheDataKeysOfOneCommandWritesAndReadsWithoutTheMasterKey() {
+        FileSystemObjectStore store = new FileSystemObjectStore(dir);
+        MasterKey master = MasterKey.random();
+        DataKeys.IssuedKey issued = master.issue();
+        // what an agent gets: the data key in the clear, as its backup will store it
+        BackupPipeline agent = new BackupPipeline(store, DataKeys.given(List.of(issued)));
+        StoredBackup backup = agent.backup(new BytesStrategy(DATA, false), null, Optional.empty(), "given.rdw", n -> {});
+        assertThat(backup.keyId()).isEqualTo(master.id());
+        assertThat(backup.wrappedKey()).isEqualTo(issued.wrappedKey());
+
+        // the control plane's master key opens it; so does a restore given the unwrapped key
+        new BackupPipeline(store, master).verify(backup);
+        BytesStrategy restored = new BytesStrategy(null, false);
+        new BackupPipeline(store, DataKeys.given(List.of(new DataKeys.IssuedKey(
+                master.unwrap(backup.keyId(), backup.wrappedKey()), backup.keyId(), backup.wrappedKey()))))
+                .restore(restored, null, backup);
+        assertThat(restored.restored.toByteArray()).isEqualTo(DATA);
+
+        // keys given for another backup do not open this one
+        BackupPipeline stranger = new BackupPipeline(store, DataKeys.given(List.of(master.issue())));
+        assertThatThrownBy(() -> stranger.verify(backup)).hasMessage(BackupIntegrityException.WRONG_KEY);
+        assertThatThrownBy(() -> DataKeys.given(List.of()).issue()).isInstanceOf(IllegalStateException.class);
+        assertThat(issued.toString()).doesNotContain(java.util.Base64.getEncoder().encodeToString(issued.key().getEncoded()));
+    }
+
+    @Test
+    void onlyTheStoresWriterRemovesTheUploadsOfACrash() throws IOException {
+        Path leftover = dir.resolve("shared").resolve(".partial").resolve("upload-1");
+        Files.createDirectories(leftover.getParent());
+        Files.writeString(leftover, "half an upload");
+        new FileSystemObjectStore(dir.resolve("shared"), false);
+        assertThat(leftover).as("an upload of another process, which may be under way").exists();
+        new FileSystemObjectStore(dir.resolve("shared"));
+        assertThat(leftover).as("left by the writer's crash").doesNotExist();
+    }
+
+    @Test
     void theMasterKeyFileIsCreatedOnceAndPrivate() throws IOException {
         Path file = dir.resolve("keys/master.key");
         MasterKey first = MasterKey.loadOrCreate(file);

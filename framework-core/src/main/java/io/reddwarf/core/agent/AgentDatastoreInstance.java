@@ -4,10 +4,19 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.reddwarf.agent.protocol.BackupWire;
+import io.reddwarf.agent.protocol.Heartbeat;
 import io.reddwarf.agent.protocol.InstanceWire;
 import io.reddwarf.agent.protocol.Protocol;
 import io.reddwarf.agent.protocol.Result;
+import io.reddwarf.backup.pipeline.BackupPipeline;
+import io.reddwarf.backup.pipeline.DataKeys;
+import io.reddwarf.backup.pipeline.StoredBackup;
+import io.reddwarf.core.provider.InstanceBackups;
 import io.reddwarf.core.provider.InstanceConfiguration;
+import io.reddwarf.spi.BackupStrategy;
+import io.reddwarf.spi.BackupStrategy.BackupMetadata;
 import io.reddwarf.spi.DatabaseAdmin;
 import io.reddwarf.spi.DatabaseSpec;
 import io.reddwarf.spi.DatastoreException;
@@ -21,11 +30,14 @@ import io.reddwarf.spi.RootAdmin;
 import io.reddwarf.spi.Secret;
 import io.reddwarf.spi.UserAdmin;
 import io.reddwarf.spi.UserSpec;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * A driver's handle on an instance whose driver runs in an agent: every call is a command to the
@@ -39,6 +51,8 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
     private static final Duration ADMIN = Duration.ofMinutes(2);
     /** A probe: an agent that does not answer this quickly makes the engine's state unknown. */
     private static final Duration PROBE = Duration.ofSeconds(3);
+    /** A backup, a restore or the check of a backup chain: as long as the biggest may take. */
+    private static final Duration BACKUP = Duration.ofHours(12);
     /** How long the errors of a probe answer a following {@link #lastErrors()}. */
     private static final Duration ERRORS_REUSE = Duration.ofSeconds(1);
 
@@ -271,6 +285,85 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
         };
     }
 
+    /**
+     * The instance's backups and restores, run by the agent, which streams between the tools and
+     * the object store; the data key of each backup is issued and unwrapped by {@code keys} here
+     * and travels only inside the command's arguments.
+     */
+    public InstanceBackups backups(DataKeys keys) {
+        requireNonNull(keys, "keys is null");
+        return new InstanceBackups() {
+            @Override
+            public StoredBackup backup(String runId, BackupStrategy strategy, Optional<BackupMetadata> parent,
+                    String objectKey, LongConsumer progress, Runnable saving) {
+                DataKeys.IssuedKey issued = keys.issue();
+                // one command per backup run: a control plane that restarts asks for the same one again
+                String commandId = UUID.nameUUIDFromBytes(("backup.run:" + runId).getBytes(StandardCharsets.UTF_8))
+                        .toString();
+                boolean[] saved = {false};
+                JsonNode answer = call("backup.run", BACKUP, Optional.of(commandId), reported -> {
+                    progress.accept(reported.bytes());
+                    if (Heartbeat.Progress.SAVING.equals(reported.phase()) && !saved[0]) {
+                        saved[0] = true;
+                        saving.run();
+                    }
+                }, args -> {
+                    args.put("strategy", strategy.name()).put("object_key", objectKey);
+                    parent.ifPresent(p -> args.set("parent", BackupWire.metadata(p)));
+                    args.set("key", BackupWire.key(wire(issued)));
+                });
+                BackupWire.Stored stored = BackupWire.stored(answer);
+                return new StoredBackup(stored.objectKey(), stored.size(), stored.rawSize(), stored.sha256(),
+                        stored.keyId(), stored.wrappedKey(), stored.metadata());
+            }
+
+            @Override
+            public BackupPipeline.RestoreTimes restore(List<BackupPipeline.Step> chain) {
+                JsonNode answer = call("backup.restore", BACKUP, Optional.empty(), null,
+                        args -> args.set("backups", chain(keys, chain.stream().map(BackupPipeline.Step::backup).toList())));
+                return new BackupPipeline.RestoreTimes(answer.path("stop_and_empty_ms").asLong(),
+                        answer.path("restore_ms").asLong(), answer.path("start_ms").asLong());
+            }
+
+            @Override
+            public boolean reattaches() {
+                return true;
+            }
+        };
+    }
+
+    /**
+     * Has agent {@code agentId} check the stored objects of a backup chain (the keys unwrap, sizes
+     * and SHA-256 match), beside anything it runs on instances.
+     */
+    public static void checkBackups(AgentService agents, String agentId, DataKeys keys, List<StoredBackup> chain) {
+        ObjectNode args = Protocol.json().createObjectNode();
+        args.set("backups", chain(keys, chain));
+        Result result = agents.call(agentId, Optional.empty(), "backup.check", args, BACKUP).orElseThrow(
+                () -> new DatastoreException("The agent did not check the backups within " + BACKUP.toHours() + " h."));
+        if (!Result.OK.equals(result.outcome())) {
+            throw new DatastoreException(result.error() == null ? "The agent could not check the backups."
+                    : result.error().message());
+        }
+    }
+
+    /** Each backup of the chain with its data key, unwrapped here (a key that does not unwrap fails here). */
+    private static ArrayNode chain(DataKeys keys, List<StoredBackup> chain) {
+        ArrayNode list = Protocol.json().createArrayNode();
+        for (StoredBackup backup : chain) {
+            ObjectNode entry = list.addObject();
+            entry.set("backup", BackupWire.stored(new BackupWire.Stored(backup.objectKey(), backup.size(),
+                    backup.rawSize(), backup.sha256(), backup.keyId(), backup.wrappedKey(), backup.metadata())));
+            entry.set("key", BackupWire.key(new BackupWire.Key(backup.keyId(), backup.wrappedKey(),
+                    keys.unwrap(backup.keyId(), backup.wrappedKey()).getEncoded())));
+        }
+        return list;
+    }
+
+    private static BackupWire.Key wire(DataKeys.IssuedKey issued) {
+        return new BackupWire.Key(issued.keyId(), issued.wrappedKey(), issued.key().getEncoded());
+    }
+
     private ObjectNode arguments() {
         ObjectNode args = Protocol.json().createObjectNode();
         args.set("instance", InstanceWire.spec(spec));
@@ -278,6 +371,11 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
     }
 
     private JsonNode call(String operation, Duration timeout, Consumer<ObjectNode> fill) {
+        return call(operation, timeout, Optional.empty(), null, fill);
+    }
+
+    private JsonNode call(String operation, Duration timeout, Optional<String> commandId,
+            Consumer<Heartbeat.Progress> progress, Consumer<ObjectNode> fill) {
         if (timeout.compareTo(LIFECYCLE) < 0 && !agents.reachable(agentId)) {
             // an account or schema change fails at once; lifecycle commands wait for an agent that restarts
             throw new DatastoreException("The agent of instance " + instanceId + "'s host has not been heard from for "
@@ -285,7 +383,7 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
         }
         ObjectNode args = arguments();
         fill.accept(args);
-        Result result = agents.call(agentId, Optional.of(instanceId), operation, args, timeout).orElseThrow(
+        Result result = agents.call(agentId, Optional.of(instanceId), operation, args, timeout, commandId, progress).orElseThrow(
                 () -> new DatastoreException("The agent of instance " + instanceId + "'s host did not answer '" + operation
                         + "' within " + timeout.toSeconds() + " s."));
         return value(result);

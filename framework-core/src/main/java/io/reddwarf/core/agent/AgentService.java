@@ -90,6 +90,10 @@ public final class AgentService {
     /** When a command on each instance was last submitted or answered (System.nanoTime). */
     private final ConcurrentHashMap<String, Long> lastCommand = new ConcurrentHashMap<>();
     private final long startedNanos = System.nanoTime();
+    /** How far the commands in progress have got, from their agents' latest heartbeats, by command id. */
+    private final ConcurrentHashMap<String, Tracked> progress = new ConcurrentHashMap<>();
+
+    private record Tracked(String agentId, Heartbeat.Progress progress) {}
 
     /**
      * A wake-up that cannot be missed: a waiter reads the generation before it looks at the state
@@ -218,6 +222,10 @@ public final class AgentService {
         }
         // reports of this agent's instances that it no longer mentions (gone, or busy) age out
         reports.values().removeIf(r -> r.agentId().equals(agentId) && now - r.receivedNanos() > REPORT_FRESH.toNanos());
+        progress.values().removeIf(t -> t.agentId().equals(agentId));
+        for (Heartbeat.Progress p : heartbeat.progress()) {
+            progress.put(p.command(), new Tracked(agentId, p));
+        }
         agents.heartbeat(agentId, heartbeat.agentVersion(), clock.instant());
     }
 
@@ -270,6 +278,30 @@ public final class AgentService {
     public String submit(String agentId, Optional<String> instanceId, String operation, JsonNode arguments) {
         get(agentId);
         String id = UUID.randomUUID().toString();
+        insert(id, agentId, instanceId, operation, arguments);
+        return id;
+    }
+
+    /**
+     * Queues command {@code id} for the agent unless a command of that id exists already (this
+     * control plane submitted it before it restarted): then the caller waits for that one.
+     */
+    private void submitOnce(String id, String agentId, Optional<String> instanceId, String operation, JsonNode arguments) {
+        get(agentId);
+        if (agents.findCommand(id).isPresent()) {
+            LOG.info("Command {} ({}) was submitted before; waiting for its result", id, operation);
+            return;
+        }
+        try {
+            insert(id, agentId, instanceId, operation, arguments);
+        } catch (org.jooq.exception.DataAccessException e) {
+            if (agents.findCommand(id).isEmpty()) {
+                throw e;
+            }
+        }
+    }
+
+    private void insert(String id, String agentId, Optional<String> instanceId, String operation, JsonNode arguments) {
         try {
             agents.insertCommand(id, agentId, instanceId.orElse(null), operation,
                     box.seal(Protocol.json().writeValueAsString(arguments)), clock.instant());
@@ -278,7 +310,6 @@ public final class AgentService {
         }
         commandSignals.computeIfAbsent(agentId, k -> new Signal()).raise();
         pruneNowAndThen();
-        return id;
     }
 
     /** The command's result once the agent reported it, waiting up to {@code timeout}. */
@@ -311,13 +342,30 @@ public final class AgentService {
      */
     public Optional<Result> call(String agentId, Optional<String> instanceId, String operation, JsonNode arguments,
             Duration timeout) {
+        return call(agentId, instanceId, operation, arguments, timeout, Optional.empty(), null);
+    }
+
+    /**
+     * As {@link #call(String, Optional, String, JsonNode, Duration)}; a command named
+     * {@code commandId} is submitted once: a caller that asks again after the control plane
+     * restarted waits for the command already submitted. {@code onProgress}, when given, hears about
+     * once a second how far the agent reported the command has got.
+     */
+    public Optional<Result> call(String agentId, Optional<String> instanceId, String operation, JsonNode arguments,
+            Duration timeout, Optional<String> commandId, java.util.function.Consumer<Heartbeat.Progress> onProgress) {
         boolean changes = !InstanceWire.READ_ONLY.contains(operation);
         if (changes) {
             instanceId.ifPresent(i -> lastCommand.put(i, System.nanoTime()));
         }
-        String id = submit(agentId, instanceId, operation, arguments);
+        String id;
+        if (commandId.isPresent()) {
+            id = commandId.get();
+            submitOnce(id, agentId, instanceId, operation, arguments);
+        } else {
+            id = submit(agentId, instanceId, operation, arguments);
+        }
         try {
-            Optional<Result> result = await(id, timeout);
+            Optional<Result> result = onProgress == null ? await(id, timeout) : awaitReporting(id, timeout, onProgress);
             if (changes) {
                 instanceId.ifPresent(i -> lastCommand.put(i, System.nanoTime()));
             }
@@ -329,6 +377,26 @@ public final class AgentService {
             Thread.currentThread().interrupt();
             withdraw(id);
             throw new IllegalStateException("interrupted while waiting for agent " + agentId, e);
+        } finally {
+            progress.remove(id);
+        }
+    }
+
+    private Optional<Result> awaitReporting(String id, Duration timeout,
+            java.util.function.Consumer<Heartbeat.Progress> onProgress) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Heartbeat.Progress last = null;
+        while (true) {
+            long left = deadline - System.nanoTime();
+            Optional<Result> result = await(id, Duration.ofNanos(Math.max(0, Math.min(left, 1_000_000_000L))));
+            if (result.isPresent() || left <= 1_000_000_000L) {
+                return result;
+            }
+            Tracked tracked = progress.get(id);
+            if (tracked != null && !tracked.progress().equals(last)) {
+                last = tracked.progress();
+                onProgress.accept(last);
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import io.reddwarf.core.db.tables.records.InstancesRecord;
 import io.reddwarf.core.instance.InstanceStatus.Task;
 import io.reddwarf.core.persistence.BackupRepository;
 import io.reddwarf.core.persistence.InstanceRepository;
+import io.reddwarf.core.provider.InstanceBackups;
 import io.reddwarf.core.workflow.InstanceContexts;
 import io.reddwarf.core.workflow.InstanceLocks;
 import io.reddwarf.spi.BackupStrategy;
@@ -19,11 +20,6 @@ import io.reddwarf.spi.BackupStrategy.BackupMetadata;
 import io.reddwarf.spi.DatastoreException;
 import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.InstanceContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -106,12 +102,19 @@ public final class BackupWorkflows {
             InstanceContext context = contexts.context(instance).orElseThrow(() -> new DatastoreException(
                     "Datastore '" + instance.getDatastoreType() + "' version '" + instance.getDatastoreVersion()
                             + "' is not available on this host."));
-            if (!BackupState.NEW.name().equals(row.getState())) {
+            InstanceBackups runner = contexts.backups(pipeline, contexts.open(instance, context), context);
+            boolean revived = !BackupState.NEW.name().equals(row.getState());
+            if (revived && runner.reattaches()) {
+                // it went on where it runs while this process was away: wait for the same run
+                LOG.info("Waiting for the backup {}, which went on while the control plane was away", backupId);
+            } else if (revived) {
                 LOG.info("Starting the interrupted backup {} over", backupId);
                 contexts.stopLeftoverTools(instance.getId());
                 pipeline.store().delete(objectKey);
             }
-            repairAccess(instance, context);
+            if (!revived) {
+                repairAccess(instance, context);
+            }
             BackupStrategy strategy = strategy(row.getStrategy());
             Optional<BackupMetadata> parent = Optional.empty();
             if (row.getParentId() != null) {
@@ -122,7 +125,7 @@ public final class BackupWorkflows {
             }
             backups.setState(backupId, BackupState.BUILDING.name());
             long started = System.nanoTime();
-            StoredBackup stored = pipeline.backup(strategy, context, parent, objectKey, everySecond(
+            StoredBackup stored = runner.backup(backupId, strategy, parent, objectKey, everySecond(
                     bytes -> backups.setProgress(backupId, bytes)),
                     () -> backups.setState(backupId, BackupState.SAVING.name()));
             backups.markCompleted(backupId, stored.objectKey(), stored.size(), stored.rawSize(), stored.sha256(),
@@ -158,7 +161,7 @@ public final class BackupWorkflows {
         List<BackupsRecord> rows = chain.rows();
         boolean physical = strategy(rows.getLast().getStrategy()).kind() == BackupStrategy.Kind.PHYSICAL;
         CompletableFuture<Void> checked = CompletableFuture.runAsync(
-                () -> rows.forEach(row -> pipeline.check(stored(row))),
+                () -> contexts.checkBackups(pipeline, rows.stream().map(BackupWorkflows::stored).toList()),
                 task -> Thread.ofPlatform().daemon().name("backup-check-" + backupId).start(task));
         return new RestoreChain(backupId, rows, physical, checked);
     }
@@ -187,26 +190,14 @@ public final class BackupWorkflows {
             throw e;
         }
         long checked = System.nanoTime();
-        BackupStrategy strategy = strategy(chain.rows().getLast().getStrategy());
-        boolean physical = strategy.kind() == BackupStrategy.Kind.PHYSICAL;
-        if (physical) {
-            instance.stop();
-            emptyDirectory(context.dataDir());
-        }
-        long emptied = System.nanoTime();
-        for (BackupsRecord row : chain.rows()) {
-            pipeline.restoreChecked(strategy(row.getStrategy()), context, stored(row));
-        }
-        long restored = System.nanoTime();
-        if (physical) {
-            instance.start();
-            strategy.afterRestore(context);
-        }
+        List<BackupPipeline.Step> steps = chain.rows().stream()
+                .map(row -> new BackupPipeline.Step(strategy(row.getStrategy()), stored(row))).toList();
+        BackupPipeline.RestoreTimes times = contexts.backups(pipeline, instance, context).restore(steps);
         long done = System.nanoTime();
         LOG.info("Restored backup {} ({} in its chain) into instance {} in {} ms: waited {} ms for the check, "
                 + "stopped and emptied in {} ms, restored in {} ms, started in {} ms", chain.backupId(),
                 chain.rows().size(), context.instanceId(), millis(started, done), millis(started, checked),
-                millis(checked, emptied), millis(emptied, restored), millis(restored, done));
+                times.stopAndEmpty(), times.restore(), times.startAndFinish());
     }
 
     private static long millis(long from, long to) {
@@ -311,21 +302,6 @@ public final class BackupWorkflows {
             return JSON.writeValueAsString(new java.util.TreeMap<>(properties));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Removes everything but hidden entries, which are the driver's markers, not data. */
-    private static void emptyDirectory(Path dir) {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> !p.getFileName().toString().startsWith("."))) {
-            for (Path entry : entries) {
-                try (var tree = Files.walk(entry)) {
-                    for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not empty " + dir, e);
         }
     }
 }

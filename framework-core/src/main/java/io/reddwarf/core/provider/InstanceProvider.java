@@ -1,11 +1,14 @@
 package io.reddwarf.core.provider;
 
+import io.reddwarf.backup.pipeline.BackupPipeline;
+import io.reddwarf.backup.pipeline.StoredBackup;
 import io.reddwarf.spi.ConfigRenderer;
 import io.reddwarf.spi.Datastore;
 import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.DatastoreVersion;
 import io.reddwarf.spi.Flavor;
 import io.reddwarf.spi.InstanceContext;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -50,6 +53,21 @@ public interface InstanceProvider {
     /** The instance's configuration files and live values, written where its driver runs. */
     default InstanceConfiguration configuration(ConfigRenderer renderer, InstanceContext context) {
         return InstanceConfiguration.inProcess(renderer, context);
+    }
+
+    /** The instance's backups and restores, run where its driver runs. */
+    default InstanceBackups backups(BackupPipeline pipeline, DatastoreInstance instance, InstanceContext context) {
+        return InstanceBackups.inProcess(pipeline, instance, context);
+    }
+
+    /**
+     * Checks the stored objects of a backup chain (data keys, sizes, SHA-256) where backups are
+     * read: the same place that restores them.
+     *
+     * @throws io.reddwarf.spi.DatastoreException naming the first backup that fails
+     */
+    default void checkBackups(BackupPipeline pipeline, List<StoredBackup> chain) {
+        chain.forEach(pipeline::check);
     }
 
     /** Whether the instance's storage exists (it was allocated and not released). */

@@ -37,6 +37,7 @@ public final class LocalAgent implements AutoCloseable {
     private final Path home;
     private final Path instancesDir;
     private final Path templatesDir;
+    private final Path backupsDir;
     private final String agentId;
     private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "local-agent-watch");
@@ -47,7 +48,8 @@ public final class LocalAgent implements AutoCloseable {
     private Process process;
     private volatile boolean closed;
 
-    private LocalAgent(Path home, Path instancesDir, Path templatesDir, String agentId) {
+    private LocalAgent(Path home, Path instancesDir, Path templatesDir, Path backupsDir, String agentId) {
+        this.backupsDir = backupsDir;
         this.home = home;
         this.instancesDir = instancesDir;
         this.templatesDir = templatesDir;
@@ -58,7 +60,8 @@ public final class LocalAgent implements AutoCloseable {
      * The host's agent: the one enrolled before if its credentials are in {@code home} and it is
      * not revoked, else a newly enrolled one (its key is written to {@code home} only).
      */
-    public static LocalAgent enrol(Path home, Path instancesDir, Path templatesDir, AgentService agents) {
+    public static LocalAgent enrol(Path home, Path instancesDir, Path templatesDir, Path backupsDir,
+            AgentService agents) {
         requireNonNull(agents, "agents is null");
         try {
             Files.createDirectories(home);
@@ -68,7 +71,7 @@ public final class LocalAgent implements AutoCloseable {
         }
         Optional<String> known = knownId(home).filter(id -> usable(agents, id, home));
         if (known.isPresent()) {
-            return new LocalAgent(home, instancesDir, templatesDir, known.get());
+            return new LocalAgent(home, instancesDir, templatesDir, backupsDir, known.get());
         }
         AgentService.Enrolment enrolment = agents.enrol("local-" + java.util.UUID.randomUUID().toString().substring(0, 8));
         try {
@@ -82,7 +85,7 @@ public final class LocalAgent implements AutoCloseable {
             throw new UncheckedIOException("cannot write the local agent's credentials to " + home, e);
         }
         LOG.info("Enrolled the local agent {} ({})", enrolment.agent().id(), enrolment.agent().name());
-        return new LocalAgent(home, instancesDir, templatesDir, enrolment.agent().id());
+        return new LocalAgent(home, instancesDir, templatesDir, backupsDir, enrolment.agent().id());
     }
 
     private static Optional<String> knownId(Path home) {
@@ -128,7 +131,8 @@ public final class LocalAgent implements AutoCloseable {
                 + "control-plane.url = " + controlPlane + "\n"
                 + "heartbeat.interval = 2s\n"
                 + "instances.dir = " + instancesDir.toAbsolutePath() + "\n"
-                + "templates.dir = " + templatesDir.toAbsolutePath() + "\n";
+                + "templates.dir = " + templatesDir.toAbsolutePath() + "\n"
+                + "backups.dir = " + backupsDir.toAbsolutePath() + "\n";
         try {
             CertificateAuthority.writeAtomically(home.resolve("agent.properties"), text, "rw-------");
         } catch (IOException e) {

@@ -3,6 +3,8 @@ package io.reddwarf.core.provider;
 import static java.util.Objects.requireNonNull;
 
 import io.reddwarf.agent.protocol.InstanceWire;
+import io.reddwarf.backup.pipeline.BackupPipeline;
+import io.reddwarf.backup.pipeline.StoredBackup;
 import io.reddwarf.core.agent.AgentDatastoreInstance;
 import io.reddwarf.core.agent.AgentService;
 import io.reddwarf.core.tls.CertificateAuthority;
@@ -119,6 +121,23 @@ public final class LocalProvider implements InstanceProvider {
         return agentHandle(renderer.datastoreType(), context).configuration();
     }
 
+    @Override
+    public InstanceBackups backups(BackupPipeline pipeline, DatastoreInstance instance, InstanceContext context) {
+        if (agentId == null) {
+            return InstanceBackups.inProcess(pipeline, instance, context);
+        }
+        return agentHandle(instance.type(), context).backups(pipeline.keys());
+    }
+
+    @Override
+    public void checkBackups(BackupPipeline pipeline, List<StoredBackup> chain) {
+        if (agentId == null) {
+            chain.forEach(pipeline::check);
+            return;
+        }
+        AgentDatastoreInstance.checkBackups(agents, agentId, pipeline.keys(), chain);
+    }
+
     private AgentDatastoreInstance agentHandle(String type, InstanceContext context) {
         return new AgentDatastoreInstance(agents, agentId, context.instanceId(), new InstanceWire.Spec(type,
                 context.version(), context.flavor(), context.bindAddress(), context.port()));
@@ -227,20 +246,14 @@ public final class LocalProvider implements InstanceProvider {
     }
 
     /**
-     * Kills the processes that read the instance's {@code conf/client.cnf}: the tools the control
-     * plane runs against the engine read it, the engine itself does not.
+     * Kills the processes that name the instance's tools option file: the tools run against the
+     * engine read it, the engine itself does not.
      */
     @Override
     public void stopLeftoverTools(String instanceId) {
-        Path clientConfig = homeOf(instanceId).resolve("conf").resolve("client.cnf");
-        for (long pid : LocalProcessSupervisor.findProcessesReferencing(clientConfig)) {
-            ProcessHandle.of(pid).ifPresent(tool -> {
-                LOG.warn("Killing tool {} left by an earlier attempt on instance {}: {}", pid, instanceId,
-                        tool.info().command().orElse("?"));
-                tool.destroyForcibly();
-                tool.onExit().join();
-            });
-        }
+        LocalProcessSupervisor.killProcessesReferencing(LocalProcessSupervisor.toolsOptionFile(homeOf(instanceId)),
+                tool -> LOG.warn("Killing tool {} left by an earlier attempt on instance {}: {}", tool.pid(), instanceId,
+                        tool.info().command().orElse("?")));
     }
 
     /**

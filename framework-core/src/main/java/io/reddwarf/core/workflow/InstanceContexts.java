@@ -4,12 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import io.reddwarf.core.catalog.FlavorCatalog;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
+import io.reddwarf.backup.pipeline.BackupPipeline;
+import io.reddwarf.backup.pipeline.StoredBackup;
+import io.reddwarf.core.provider.InstanceBackups;
 import io.reddwarf.core.provider.InstanceProvider;
 import io.reddwarf.core.registry.DriverRegistry;
 import io.reddwarf.spi.Datastore;
 import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.DatastoreVersion;
 import io.reddwarf.spi.InstanceContext;
+import java.util.List;
 import java.util.Optional;
 
 /** The context and the driver's handle of a recorded instance. */
@@ -41,6 +45,16 @@ public final class InstanceContexts {
     /** Stops the tools an interrupted operation on the instance left running (not its engine). */
     public void stopLeftoverTools(String instanceId) {
         provider.stopLeftoverTools(instanceId);
+    }
+
+    /** The instance's backups and restores, run where its driver runs. */
+    public InstanceBackups backups(BackupPipeline pipeline, DatastoreInstance instance, InstanceContext context) {
+        return provider.backups(pipeline, instance, context);
+    }
+
+    /** Checks the stored objects of a backup chain where backups are read. */
+    public void checkBackups(BackupPipeline pipeline, List<StoredBackup> chain) {
+        provider.checkBackups(pipeline, chain);
     }
 
     /** The driver's handle on the instance in {@code context}. */

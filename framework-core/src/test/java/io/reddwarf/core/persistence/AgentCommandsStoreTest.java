@@ -57,6 +57,43 @@ final class AgentCommandsStoreTest extends BothStateStores {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
+    void aNamedCommandAskedForAgainIsTheSameCommand(String store) throws Exception {
+        try (Database database = open(store)) {
+            AgentService agents = service(database, store);
+            String agent = agents.enrol("named-" + store).agent().id();
+            String instance = UUID.randomUUID().toString();
+            String named = UUID.randomUUID().toString();
+            ObjectNode first = Protocol.json().createObjectNode().put("attempt", 1);
+            // a control plane asks, and stops waiting (it stopped) before the agent answers
+            Thread asker = Thread.ofPlatform().start(() -> agents.call(agent, Optional.of(instance), "backup.run", first,
+                    Duration.ofSeconds(30), Optional.of(named), p -> {}));
+            List<Command> taken = List.of();
+            for (int i = 0; i < 100 && taken.isEmpty(); i++) {
+                taken = agents.poll(agent, "session-1", Duration.ofMillis(100));
+            }
+            assertThat(taken).extracting(Command::id).containsExactly(named);
+            agents.heartbeat(agent, new io.reddwarf.agent.protocol.Heartbeat("test", List.of(),
+                    List.of(new io.reddwarf.agent.protocol.Heartbeat.Progress(named, 4096, "running"))));
+
+            // asked for again under the same name, with other arguments: no second command; the
+            // agent's report of the first reaches the second caller, with its progress on the way
+            List<io.reddwarf.agent.protocol.Heartbeat.Progress> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            var again = java.util.concurrent.CompletableFuture.supplyAsync(() -> agents.call(agent, Optional.of(instance),
+                    "backup.run", Protocol.json().createObjectNode().put("attempt", 2), Duration.ofSeconds(30),
+                    Optional.of(named), heard::add));
+            Thread.sleep(2500);
+            assertThat(agents.poll(agent, "session-1", Duration.ZERO)).as("a second command").isEmpty();
+            assertThat(agents.complete(agent, List.of(Result.ok(named, Protocol.json().createObjectNode()
+                    .put("answered", "first"))))).containsExactly(named);
+            Optional<Result> result = again.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(result).get().extracting(r -> r.value().path("answered").asText()).isEqualTo("first");
+            assertThat(heard).extracting(io.reddwarf.agent.protocol.Heartbeat.Progress::bytes).contains(4096L);
+            asker.join(10_000);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
     void argumentsAreSealedAndOnlyTheirAgentMayAnswer(String store) throws Exception {
         try (Database database = open(store)) {
             AgentService agents = service(database, store);
