@@ -10,7 +10,8 @@ Reddwarf:
              extract, prepare, start)
 MB/s are computed over the instance's data directory size (the same denominator for both).
 
-Usage: bench/run-backup [--size-mb N] [--rounds N] [--keep]     (standard library only; defaults 1024 MB, 3 rounds)
+Usage: bench/run-backup [--size-mb N] [--rounds N] [--keep] [--drivers agent|in-process]
+       (standard library only; defaults 1024 MB, 3 rounds, the host's agent)
 """
 import argparse
 import json
@@ -138,12 +139,14 @@ def main():
     parser.add_argument("--size-mb", type=int, default=1024)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory (server log) for a look")
+    parser.add_argument("--drivers", choices=("agent", "in-process"), default="agent",
+                        help="where the drivers and the backup pipeline run (provider.local.drivers)")
     args = parser.parse_args()
     for tool in ("zstd", "mariabackup", "mbstream"):
         if shutil.which(tool) is None:
             sys.exit("missing %s: apt-get install zstd mariadb-backup" % tool)
     scratch = tempfile.mkdtemp(prefix="rdw-bb-")
-    server, api_port, home = start_server(scratch, "39100-39199")
+    server, api_port, home = start_server(scratch, "39100-39199", "provider.local.drivers=%s\n" % args.drivers)
     try:
         api = BackupApi(api_port, home, timeout=1800)
         volume = max(1, args.size_mb * 3 // 1024 + 1)
@@ -182,6 +185,7 @@ def main():
                 n, r["raw_backup"], r["rdw_backup"], r["raw_restore"], r["rdw_restore"]), flush=True)
         last = rounds[-1]
         print()
+        print("drivers and pipeline: %s" % args.drivers)
         print("backup and restore of %.0f MB (data directory), %d cores, strategy %s, %d rounds (medians)" % (
             mb, os.cpu_count(), last["strategy"], len(rounds)))
         print("stream %.0f MB from the tool, stored %.0f MB (raw pipeline file %.0f MB)" % (

@@ -47,6 +47,8 @@ final class BackupOperations {
         }
         this.store = store;
         this.instances = instances;
+        // the first backup then encrypts at full speed
+        BackupPipeline.warmUpOnce();
     }
 
     /** The progress of the backups running now. */

@@ -59,8 +59,11 @@ public final class BackupPipeline {
         warmUpOnce();
     }
 
-    /** Compiles the encryption path in the background once per process (see {@link ChunkedGcm#warmUp()}). */
-    private static void warmUpOnce() {
+    /**
+     * Compiles the encryption path in the background once per process (see {@link ChunkedGcm#warmUp()}):
+     * the first pipeline does it; a process that will run backups later may start it early.
+     */
+    public static void warmUpOnce() {
         if (WARMED.compareAndSet(false, true)) {
             Thread.ofPlatform().daemon().name("backup-warm-up").priority(Thread.MIN_PRIORITY).start(ChunkedGcm::warmUp);
         }

@@ -143,10 +143,11 @@ public final class LocalAgent implements AutoCloseable {
     private void launch() {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString());
+        // a small heap and the serial collector: the agent holds little; but both JIT tiers, because
+        // the backup pipeline it runs encrypts at a few GB/s only once C2 has compiled AES-GCM
         List<String> command = new ArrayList<>(List.of(java, "-Xss512k", "-XX:+UseSerialGC", "-Xmx128m",
                 "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), MAIN_CLASS, "--home",
-                home.toString()));
+                "-cp", System.getProperty("java.class.path"), MAIN_CLASS, "--home", home.toString()));
         try {
             Path log = home.resolve("agent.log");
             if (!Files.exists(log)) {
