@@ -147,6 +147,19 @@ final class InstanceOperations {
             instance.prepareForPhysicalRestore(InstanceWire.prepare(command.arguments().path("request")));
             return done();
         }, this::stopLeftovers);
+        // TLS: the instance's key is made here and never leaves this host; the control plane's CA
+        // signs its public key
+        operations.add("instance.tls_key", true, command -> {
+            LocalInstanceContext context = context(command.instance(), spec(command), true);
+            remember(command.instance(), spec(command));
+            return InstanceTls.publicKey(context);
+        });
+        operations.add("instance.tls_install", true, command -> {
+            LocalInstanceContext context = context(command.instance(), spec(command), false);
+            InstanceTls.install(context, InstanceWire.text(command.arguments(), "certificate"),
+                    InstanceWire.text(command.arguments(), "authority"));
+            return done();
+        });
         add(operations, "instance.start", true, false, (instance, args) -> {
             instance.start();
             return done();

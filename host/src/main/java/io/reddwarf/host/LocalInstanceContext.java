@@ -118,7 +118,8 @@ public record LocalInstanceContext(
 
     /**
      * Where an instance's key, certificate and the authority's certificate are kept in its
-     * configuration directory; the control plane issues them there.
+     * configuration directory (made there by the agent, or by the control plane when the drivers
+     * run in its process).
      */
     public static TlsFiles tlsFilesIn(Path confDir) {
         return new TlsFiles(confDir.resolve("tls-cert.pem"), confDir.resolve("tls-key.pem"), confDir.resolve("tls-ca.pem"));

@@ -103,7 +103,9 @@ final class LocalAgentTest {
         assertThat(LiveServer.mariadb("127.0.0.1", port, "root", rootPassword, "shop", "select 'root-ok'").output())
                 .contains("root-ok");
         assertThat(Files.readString(live.home.resolve("agent").resolve("agent.log")))
-                .as("the agent's log").contains("instance.prepare").doesNotContain("Clerk-pass-1")
+                .as("the agent's log").contains("instance.prepare")
+                .contains("(instance.tls_key on " + id + ")").contains("(instance.tls_install on " + id + ")")
+                .doesNotContain("Clerk-pass-1")
                 .doesNotContain(rootPassword);
 
         agent.destroyForcibly();
@@ -271,6 +273,40 @@ final class LocalAgentTest {
             assertThat(live.http.delete(live.instances() + "/" + instance).status()).isEqualTo(202);
         }
         live.awaitGone(copy, copyPort);
+        live.awaitGone(id, port);
+    }
+
+    @Test
+    void anAgentKilledInsideARestartFinishesItWithOneEngine() throws Exception {
+        Http.Answer created = create("agent-killed-mid-restart", 1,
+                ", \"users\": [{\"name\": \"cy\", \"password\": \"Cy-pass-123\"}]");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String id = created.json().get("instance").get("id").asText();
+        int port = live.awaitStatus(id, "ACTIVE", BUILD_TIMEOUT).get("port").asInt();
+        List<ProcessHandle> before = LiveServer.enginesOf(id);
+        assertThat(before).isNotEmpty();
+        ProcessHandle agent = agentProcess();
+
+        Http.Answer restart = live.http.post(live.instances() + "/" + id + "/action", "{\"restart\": {}}");
+        assertThat(restart.status()).as(restart.body()).isEqualTo(202);
+        // the kill lands inside the agent's restart: the old engine has stopped, the new one not started
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (before.stream().allMatch(ProcessHandle::isAlive)) {
+            assertThat(System.nanoTime()).as("the engine of %s stops within 30 s", id).isLessThan(deadline);
+            Thread.sleep(2);
+        }
+        agent.destroyForcibly();
+        agent.onExit().join();
+
+        live.awaitStatus(id, "ACTIVE", BUILD_TIMEOUT);
+        assertThat(LiveServer.mariadb("127.0.0.1", port, "cy", "Cy-pass-123", "information_schema",
+                "select 'restarted-once'").output()).contains("restarted-once");
+        List<ProcessHandle> after = LiveServer.enginesOf(id);
+        assertThat(after).as("engines of %s after the restart", id).hasSameSizeAs(before)
+                .noneMatch(p -> before.stream().anyMatch(b -> b.pid() == p.pid()));
+        assertThat(Files.readString(live.home.resolve("agent").resolve("agent.log")))
+                .contains("(instance.restart) was interrupted when the agent stopped; running it again");
+        assertThat(live.http.delete(live.instances() + "/" + id).status()).isEqualTo(202);
         live.awaitGone(id, port);
     }
 }

@@ -15,6 +15,7 @@ import io.reddwarf.backup.pipeline.DataKeys;
 import io.reddwarf.backup.pipeline.StoredBackup;
 import io.reddwarf.core.provider.InstanceBackups;
 import io.reddwarf.core.provider.InstanceConfiguration;
+import io.reddwarf.core.tls.CertificateAuthority;
 import io.reddwarf.spi.BackupStrategy;
 import io.reddwarf.spi.BackupStrategy.BackupMetadata;
 import io.reddwarf.spi.DatabaseAdmin;
@@ -60,10 +61,22 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
     private final String agentId;
     private final String instanceId;
     private final InstanceWire.Spec spec;
+    private final Optional<CertificateAuthority> authority;
     /** The last probe's answer: the health loop asks for the errors right after the status. */
     private volatile Probe lastProbe;
 
     public AgentDatastoreInstance(AgentService agents, String agentId, String instanceId, InstanceWire.Spec spec) {
+        this(agents, agentId, instanceId, spec, Optional.empty());
+    }
+
+    /**
+     * @param authority the deployment's CA, when the agent makes the instance's TLS key: a
+     *                  preparation first has the agent make the key and installs the certificate
+     *                  the authority issues for it
+     */
+    public AgentDatastoreInstance(AgentService agents, String agentId, String instanceId, InstanceWire.Spec spec,
+            Optional<CertificateAuthority> authority) {
+        this.authority = requireNonNull(authority, "authority is null");
         this.agents = requireNonNull(agents, "agents is null");
         this.agentId = requireNonNull(agentId, "agentId is null");
         this.instanceId = requireNonNull(instanceId, "instanceId is null");
@@ -77,12 +90,39 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
 
     @Override
     public void prepare(PrepareRequest request) {
+        installTls();
         call("instance.prepare", LIFECYCLE, args -> args.set("request", InstanceWire.prepare(request)));
     }
 
     @Override
     public void prepareForPhysicalRestore(PrepareRequest request) {
+        installTls();
         call("instance.prepare_for_physical_restore", LIFECYCLE, args -> args.set("request", InstanceWire.prepare(request)));
+    }
+
+    /**
+     * Has the agent make the instance's TLS key (its directories with it) unless it has one, and
+     * installs the certificate the authority issues for its public key: the private key never
+     * leaves the agent's host.
+     */
+    private void installTls() {
+        if (authority.isEmpty()) {
+            return;
+        }
+        JsonNode key = call("instance.tls_key", LIFECYCLE, args -> {});
+        if (key.path("installed").asBoolean()) {
+            return;
+        }
+        java.security.PublicKey publicKey;
+        try {
+            publicKey = java.security.KeyFactory.getInstance("EC").generatePublic(new java.security.spec.X509EncodedKeySpec(
+                    java.util.Base64.getDecoder().decode(InstanceWire.text(key, "public_key"))));
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            throw new DatastoreException("The agent answered with a public key that is not one: " + e.getMessage(), e);
+        }
+        String certificate = authority.get().issueInstance(publicKey, instanceId, spec.address());
+        call("instance.tls_install", LIFECYCLE, args -> args.put("certificate", certificate)
+                .put("authority", authority.get().certificatePem()));
     }
 
     @Override

@@ -140,7 +140,7 @@ public final class LocalProvider implements InstanceProvider {
 
     private AgentDatastoreInstance agentHandle(String type, InstanceContext context) {
         return new AgentDatastoreInstance(agents, agentId, context.instanceId(), new InstanceWire.Spec(type,
-                context.version(), context.flavor(), context.bindAddress(), context.port()));
+                context.version(), context.flavor(), context.bindAddress(), context.port()), Optional.of(authority));
     }
 
     @Override
@@ -178,6 +178,10 @@ public final class LocalProvider implements InstanceProvider {
     public InstanceContext context(String instanceId, String type, DatastoreVersion version, Flavor flavor, int port) {
         Path home = homeOf(instanceId);
         Path template = templatesDir.resolve(type + "-" + version.name());
+        if (agentId != null) {
+            // the agent makes the directories and the TLS key when it prepares the instance
+            return LocalInstanceContext.open(instanceId, version, flavor, home, template, address, port);
+        }
         LocalInstanceContext context = Files.isDirectory(home)
                 ? LocalInstanceContext.open(instanceId, version, flavor, home, template, address, port)
                 : LocalInstanceContext.create(instanceId, version, flavor, home, template, address, port);

@@ -143,9 +143,28 @@ public final class CertificateAuthority {
         TlsFiles files = filesIn(confDir);
         try {
             KeyPair pair = newKeyPair();
+            String certificate = issueInstance(pair.getPublic(), instanceId, address);
+            writeAtomically(files.authority(), pem, "rw-------");
+            writeAtomically(files.privateKey(), pem("PRIVATE KEY", pair.getPrivate().getEncoded()), "rw-------");
+            writeAtomically(files.certificate(), certificate, "rw-------");
+            return files;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new DatastoreException("Could not issue the certificate of instance " + instanceId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The server certificate (PEM) of instance {@code instanceId} reached at {@code address}, for
+     * {@code publicKey}: the key was made where the instance runs (its agent) and never left it.
+     */
+    public String issueInstance(java.security.PublicKey publicKey, String instanceId, String address) {
+        requireNonNull(publicKey, "publicKey is null");
+        requireNonNull(instanceId, "instanceId is null");
+        requireNonNull(address, "address is null");
+        try {
             Instant now = Instant.now();
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer.getSubject(), serial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(INSTANCE_VALIDITY)), name(instanceId), pair.getPublic());
+                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(INSTANCE_VALIDITY)), name(instanceId), publicKey);
             List<GeneralName> names = new ArrayList<>();
             names.add(isAddressLiteral(address) ? new GeneralName(GeneralName.iPAddress, address)
                     : new GeneralName(GeneralName.dNSName, address));
@@ -157,13 +176,9 @@ public final class CertificateAuthority {
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
-            builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(pair.getPublic()));
+            builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey));
             builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuer));
-            X509Certificate issued = sign(builder, signingKey);
-            writeAtomically(files.authority(), pem, "rw-------");
-            writeAtomically(files.privateKey(), pem("PRIVATE KEY", pair.getPrivate().getEncoded()), "rw-------");
-            writeAtomically(files.certificate(), pem("CERTIFICATE", issued.getEncoded()), "rw-------");
-            return files;
+            return pem("CERTIFICATE", sign(builder, signingKey).getEncoded());
         } catch (IOException | GeneralSecurityException e) {
             throw new DatastoreException("Could not issue the certificate of instance " + instanceId + ": " + e.getMessage(), e);
         }
