@@ -33,6 +33,7 @@ reddwarf_ensure_packages() {
 # What instances need at run time (libaio1 and libnuma1: the MySQL 8.0 server of the mysql datastore;
 # bubblewrap: the sandbox engines run in when the control plane runs as root).
 REDDWARF_RUNTIME_PACKAGES=(mariadb-server mariadb-client mariadb-backup libaio1 libnuma1 bubblewrap)
-# What the test suite needs in addition: the real OpenStack CLI with the Trove plugin, and openssl,
-# which checks the certificates the control plane issues.
-REDDWARF_TEST_PACKAGES=(python3-openstackclient python3-troveclient openssl)
+# What the test suite needs in addition: the real OpenStack CLI with the Trove plugin, openssl,
+# which checks the certificates the control plane issues, and iproute2, whose network namespace and
+# veth pair put an agent on a network of its own.
+REDDWARF_TEST_PACKAGES=(python3-openstackclient python3-troveclient openssl iproute2)

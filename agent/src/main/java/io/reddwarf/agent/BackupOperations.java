@@ -69,6 +69,19 @@ final class BackupOperations {
             }
             return Protocol.json().createObjectNode();
         });
+        // what the control plane asks of the store: a stored object's size, and its removal
+        operations.add("store.size", true, command -> {
+            java.util.OptionalLong size = store.size(ObjectStore.checkKey(InstanceWire.text(command.arguments(), "key")));
+            var answer = Protocol.json().createObjectNode();
+            if (size.isPresent()) {
+                answer.put("size", size.getAsLong());
+            }
+            return answer;
+        });
+        operations.add("store.delete", true, command -> {
+            store.delete(ObjectStore.checkKey(InstanceWire.text(command.arguments(), "key")));
+            return Protocol.json().createObjectNode();
+        });
         // a restore fills an instance being built: an interrupted one stops everything the instance
         // runs (the engine included) and restores the whole chain again
         operations.add("backup.restore", true, this::restore, instances::stopLeftovers);

@@ -86,6 +86,19 @@ final class InstanceOperations {
         }
     }
 
+    /** The ids of the instance directories below {@code instances.dir}. */
+    private List<String> instanceIdsOnDisk() {
+        if (!Files.isDirectory(instancesDir)) {
+            return List.of();
+        }
+        try (var dirs = Files.list(instancesDir)) {
+            return dirs.map(d -> d.getFileName().toString()).filter(id -> INSTANCE_ID.matcher(id).matches()).sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot list " + instancesDir, e);
+        }
+    }
+
     /** Records what runs in the instance's directory, once per change. */
     private void remember(String instanceId, InstanceWire.Spec spec) {
         if (spec.equals(known.get(instanceId))) {
@@ -198,6 +211,40 @@ final class InstanceOperations {
             }
             known.remove(command.instance());
             return done();
+        });
+        // the host's side of a provider that places instances on this agent
+        operations.add("instance.release", true, command -> {
+            Path home = home(command.instance());
+            LocalInstanceContext.release(home, process -> LOG.info("Killing process {} of released instance {}",
+                    process.pid(), command.instance()));
+            known.remove(command.instance());
+            return done();
+        });
+        operations.add("instance.stop_leftovers", true, command -> {
+            stopLeftovers(command);
+            return done();
+        });
+        operations.add("instance.stop_leftover_tools", true, command -> {
+            LocalProcessSupervisor.killProcessesReferencing(LocalProcessSupervisor.toolsOptionFile(home(command.instance())),
+                    tool -> LOG.warn("Killing tool {} left by an earlier attempt on instance {}", tool.pid(),
+                            command.instance()));
+            return done();
+        });
+        operations.add("agent.instances", true, command -> {
+            ObjectNode answer = object();
+            instanceIdsOnDisk().forEach(answer.putArray("instances")::add);
+            return answer;
+        });
+        operations.add("agent.port_available", true, command -> {
+            String address = InstanceWire.text(command.arguments(), "address");
+            int port = InstanceWire.integer(command.arguments(), "port");
+            try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+                socket.setReuseAddress(false);
+                socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(address), port));
+                return object().put("available", true);
+            } catch (java.io.IOException e) {
+                return object().put("available", false);
+            }
         });
         // configuration, with the datastore's renderer
         configure(operations, "config.write", true, (renderer, context, args) -> {

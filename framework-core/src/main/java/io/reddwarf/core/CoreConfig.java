@@ -38,6 +38,9 @@ import java.util.Properties;
  * @param localAgent        whether the local provider runs the drivers in a local agent process
  *                          ({@code provider.local.drivers=agent}, the default) rather than in the
  *                          control plane's process ({@code in-process})
+ * @param agentHost         the name of the enrolled agent on whose host every instance is placed
+ *                          ({@code provider.agent-host}); empty: instances run on this host (the local
+ *                          provider). Instances listen on, and are reached at, {@code instances.address}.
  */
 public record CoreConfig(
         Path home,
@@ -54,7 +57,8 @@ public record CoreConfig(
         Path backupsDir,
         Map<String, String> backupStrategies,
         EngineRecovery recovery,
-        boolean localAgent) {
+        boolean localAgent,
+        Optional<String> agentHost) {
 
     public static final String FILE_NAME = "reddwarf.properties";
     /**
@@ -200,7 +204,8 @@ public record CoreConfig(
                                 Long.toString(EngineRecovery.DEFAULT.restartBackoffMax().toMillis())).trim())),
                         Duration.ofSeconds(Long.parseLong(p.getProperty("health.stable-seconds",
                                 Long.toString(EngineRecovery.DEFAULT.stableAfter().toSeconds())).trim()))),
-                localDrivers(p.getProperty("provider.local.drivers", "agent").trim()));
+                localDrivers(p.getProperty("provider.local.drivers", "agent").trim()),
+                optional(p, "provider.agent-host"));
     }
 
     private static boolean localDrivers(String value) {
@@ -250,7 +255,7 @@ public record CoreConfig(
     /** A copy with another port range (tests use disjoint ranges). */
     public CoreConfig withPorts(int min, int max) {
         return new CoreConfig(home, instanceAddress, min, max, flavors, jdbcUrl, jdbcUser, jdbcPassword,
-                healthInterval, buildTimeout, workers, backupsDir, backupStrategies, recovery, localAgent);
+                healthInterval, buildTimeout, workers, backupsDir, backupStrategies, recovery, localAgent, agentHost);
     }
 
     /**
@@ -259,13 +264,13 @@ public record CoreConfig(
      */
     public CoreConfig withDriversInProcess() {
         return new CoreConfig(home, instanceAddress, portMin, portMax, flavors, jdbcUrl, jdbcUser, jdbcPassword,
-                healthInterval, buildTimeout, workers, backupsDir, backupStrategies, recovery, false);
+                healthInterval, buildTimeout, workers, backupsDir, backupStrategies, recovery, false, agentHost);
     }
 
     /** A copy with another state store. */
     public CoreConfig withJdbc(String url, String user, String password) {
         return new CoreConfig(home, instanceAddress, portMin, portMax, flavors, Optional.of(url),
                 Optional.ofNullable(user), Optional.ofNullable(password), healthInterval, buildTimeout, workers,
-                backupsDir, backupStrategies, recovery, localAgent);
+                backupsDir, backupStrategies, recovery, localAgent, agentHost);
     }
 }

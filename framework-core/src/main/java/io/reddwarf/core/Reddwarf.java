@@ -34,6 +34,9 @@ import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.persistence.QuotaRepository;
 import io.reddwarf.core.persistence.RootHistoryRepository;
 import io.reddwarf.core.persistence.SecretBox;
+import io.reddwarf.core.agent.AgentObjectStore;
+import io.reddwarf.core.provider.AgentHostProvider;
+import io.reddwarf.spi.ObjectStore;
 import io.reddwarf.core.provider.InstanceProvider;
 import io.reddwarf.core.provider.LocalAgent;
 import io.reddwarf.core.provider.LocalProvider;
@@ -86,12 +89,16 @@ public final class Reddwarf implements AutoCloseable {
         this.datastores = new RegistryDatastoreCatalog(drivers);
         this.flavors = new FlavorCatalog(config.flavors());
         LocalProvider local = new LocalProvider(config.home(), config.instanceAddress(), config.ports());
-        InstanceProvider provider = local;
-        this.certificateAuthority = provider.certificateAuthorityPem();
+        this.certificateAuthority = local.certificateAuthorityPem();
         this.authority = local.authority();
         SecretBox secrets = SecretBox.open(config.home().resolve("state").resolve("master.key"));
         this.agents = new AgentService(new AgentRepository(database.dsl()), authority, secrets, java.time.Clock.systemUTC());
-        if (config.localAgent()) {
+        // every instance on one enrolled agent's host, or on this host
+        Optional<AgentHostProvider> agentHost = config.agentHost().map(name -> new AgentHostProvider(agents, name,
+                config.instanceAddress(), config.ports(), authority));
+        InstanceProvider provider = agentHost.<InstanceProvider>map(p -> p).orElse(local);
+        boolean agentWrites = config.agentHost().isPresent() || config.localAgent();
+        if (config.agentHost().isEmpty() && config.localAgent()) {
             this.localAgent = Optional.of(LocalAgent.enrol(config.home().resolve("agent"), local.instancesDir(),
                     local.templatesDir(), config.backupsDir(), agents));
             local.runDriversIn(agents, localAgent.get().agentId());
@@ -103,7 +110,10 @@ public final class Reddwarf implements AutoCloseable {
         InstanceContexts contexts = new InstanceContexts(drivers, flavors, provider);
         BackupStrategies strategies = BackupStrategies.load(Reddwarf.class.getClassLoader());
         // where the agent takes the backups, it alone writes to the store (and cleans up after its crashes)
-        BackupPipeline pipeline = new BackupPipeline(new FileSystemObjectStore(config.backupsDir(), !config.localAgent()),
+        // an agent on another host keeps the backups in its own store; the control plane asks it for sizes and deletions
+        ObjectStore store = agentHost.<ObjectStore>map(p -> new AgentObjectStore(agents, p::agentId))
+                .orElseGet(() -> new FileSystemObjectStore(config.backupsDir(), !agentWrites));
+        BackupPipeline pipeline = new BackupPipeline(store,
                 MasterKey.loadOrCreate(config.home().resolve("state").resolve("backup-master.key")));
         InstanceLocks locks = new InstanceLocks();
         BackupWorkflows backupWorkflows = new BackupWorkflows(backupRepository, repository, contexts, strategies,

@@ -156,4 +156,19 @@ public record LocalInstanceContext(
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }
+
+    /**
+     * Releases an instance's directory: kills every process that runs from it (see
+     * {@link LocalProcessSupervisor#findProcessesReferencing}), {@code before} hearing of each,
+     * then removes it. Does nothing for a directory that is gone.
+     */
+    public static void release(Path home, java.util.function.Consumer<ProcessHandle> before) {
+        LocalProcessSupervisor.killProcessesReferencing(home, before);
+        deleteTree(home);
+    }
+
+    /** Removes {@code root} and everything below it; what vanishes meanwhile is no error. */
+    public static void deleteTree(Path root) {
+        io.reddwarf.spi.FileTrees.delete(root);
+    }
 }

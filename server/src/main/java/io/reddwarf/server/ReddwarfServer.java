@@ -58,8 +58,10 @@ public final class ReddwarfServer implements AutoCloseable {
         Reddwarf core = Reddwarf.start(config);
         AgentListener agents = null;
         try {
-            agents = AgentListener.start(options.bind(), agentPort(options), List.of(config.instanceAddress()),
-                    core.agents(), core.authority());
+            String agentBind = agentBind(options);
+            agents = AgentListener.start(agentBind, agentPort(options), java.util.stream.Stream.of(
+                    config.instanceAddress(), agentBind).filter(a -> !a.equals("0.0.0.0") && !a.equals("::")).distinct()
+                    .toList(), core.agents(), core.authority());
             core.startLocalAgent(agents.baseUri());
             ApiServer api = ApiServer.start(options.bind(), options.port(), CoreServices.of(core, agents.baseUri().toString()),
                     credentials, new RateLimiter(rateLimitPerMinute(options.home()), java.time.Clock.systemUTC()),
@@ -73,6 +75,29 @@ public final class ReddwarfServer implements AutoCloseable {
             core.close();
             throw e;
         }
+    }
+
+    /**
+     * {@code agent.bind} of {@code home/reddwarf.properties}: the address agents connect to (default:
+     * the API's own); agents on other hosts need one they can reach.
+     */
+    static String agentBind(ServerOptions options) {
+        String value = setting(options.home(), "agent.bind");
+        return value.isEmpty() ? options.bind() : value;
+    }
+
+    private static String setting(Path home, String name) {
+        Path file = home.resolve(CoreConfig.FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            return "";
+        }
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return p.getProperty(name, "").trim();
     }
 
     /**

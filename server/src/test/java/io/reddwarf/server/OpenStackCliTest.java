@@ -56,10 +56,10 @@ final class OpenStackCliTest {
         return cli.json(args);
     }
 
-    static JsonNode awaitActive(String name, Duration timeout) {
+    static JsonNode awaitActive(OpenStackCli cli, String name, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            JsonNode shown = openstackJson("database", "instance", "show", name);
+            JsonNode shown = cli.json("database", "instance", "show", name);
             String status = shown.get("status").asText();
             if (status.equals("ACTIVE")) {
                 return shown;
@@ -80,17 +80,26 @@ final class OpenStackCliTest {
 
     @Test
     void tour() {
-        JsonNode created = openstackJson("database", "instance", "create", "app1", "--flavor", "2", "--size", "1",
+        instanceTour(live, cli, shown -> {});
+    }
+
+    /**
+     * The instance tour through the real CLI against {@code live}: create, list, show, a query as
+     * the created user at the address shown, delete; {@code whileActive} checks more on the shown
+     * instance before it is deleted.
+     */
+    static void instanceTour(LiveServer live, OpenStackCli cli, java.util.function.Consumer<JsonNode> whileActive) {
+        JsonNode created = cli.json("database", "instance", "create", "app1", "--flavor", "2", "--size", "1",
                 "--datastore", "mariadb", "--datastore-version", "10.11", "--databases", "shop",
                 "--users", "alice:S3cret-pass");
         assertThat(created.get("name").asText()).isEqualTo("app1");
         assertThat(created.get("status").asText()).isEqualTo("BUILD");
         String id = created.get("id").asText();
 
-        JsonNode list = openstackJson("database", "instance", "list");
+        JsonNode list = cli.json("database", "instance", "list");
         assertThat(list.findValuesAsText("Name")).contains("app1");
 
-        JsonNode shown = awaitActive("app1", Duration.ofSeconds(120));
+        JsonNode shown = awaitActive(cli, "app1", Duration.ofSeconds(120));
         assertThat(shown.get("id").asText()).isEqualTo(id);
         assertThat(shown.get("datastore").asText()).isEqualTo("mariadb");
         assertThat(shown.get("datastore_version").asText()).isEqualTo("10.11");
@@ -103,9 +112,10 @@ final class OpenStackCliTest {
         LiveServer.Result query = LiveServer.mariadb(address, port, "alice", "S3cret-pass", "shop", "select 1");
         assertThat(query.exitCode()).as(query.output()).isZero();
         assertThat(query.output().strip()).isEqualTo("1");
+        whileActive.accept(shown);
 
-        openstack("database", "instance", "delete", "app1");
+        cli.run("database", "instance", "delete", "app1");
         live.awaitGone(id, port);
-        assertThat(openstackJson("database", "instance", "list").findValuesAsText("Name")).doesNotContain("app1");
+        assertThat(cli.json("database", "instance", "list").findValuesAsText("Name")).doesNotContain("app1");
     }
 }

@@ -22,7 +22,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -138,18 +137,7 @@ public record TckInstanceContext(
 
     /** Removes {@code dir} and everything below it, if present. */
     public static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (NoSuchFileException ignored) {
-            // Removed concurrently: what we wanted.
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not remove " + dir, e);
-        }
+        io.reddwarf.spi.FileTrees.delete(dir);
     }
 
     static String commandLine(long pid) {

@@ -22,12 +22,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -239,8 +235,7 @@ public final class LocalProvider implements InstanceProvider {
     public void release(String instanceId) {
         Path home = homeOf(instanceId);
         issuing.remove(instanceId);
-        killProcessesIn(home);
-        deleteTree(home);
+        LocalInstanceContext.release(home, process -> LOG.info("Killing process {} left in {}", process.pid(), home));
     }
 
     /** Kills every process that runs from the instance's directory (left by an interrupted step). */
@@ -314,37 +309,6 @@ public final class LocalProvider implements InstanceProvider {
                 h.destroyForcibly();
                 h.onExit().join();
             });
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                    if (exc instanceof NoSuchFileException) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw exc;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + root, e);
         }
     }
 }

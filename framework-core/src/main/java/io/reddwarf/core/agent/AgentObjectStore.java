@@ -1,0 +1,65 @@
+package io.reddwarf.core.agent;
+
+import static java.util.Objects.requireNonNull;
+
+import io.reddwarf.agent.protocol.Protocol;
+import io.reddwarf.agent.protocol.Result;
+import io.reddwarf.spi.DatastoreException;
+import io.reddwarf.spi.ObjectStore;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+
+/**
+ * The control plane's view of a store that an agent reads and writes: sizes and deletions are
+ * commands to the agent ({@code store.size}, {@code store.delete}); the bytes never come here, so
+ * {@link #create} and {@link #open} are refused.
+ */
+public final class AgentObjectStore implements ObjectStore {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final AgentService agents;
+    private final Supplier<String> agentId;
+
+    /** @param agentId the agent whose store it is, looked up at each call (it may be enrolled later) */
+    public AgentObjectStore(AgentService agents, Supplier<String> agentId) {
+        this.agents = requireNonNull(agents, "agents is null");
+        this.agentId = requireNonNull(agentId, "agentId is null");
+    }
+
+    @Override
+    public Upload create(String key) {
+        throw new UnsupportedOperationException("backups are written by the agent, not the control plane");
+    }
+
+    @Override
+    public InputStream open(String key) {
+        throw new UnsupportedOperationException("backups are read by the agent, not the control plane");
+    }
+
+    @Override
+    public OptionalLong size(String key) {
+        Result result = call("store.size", key);
+        return result.value() != null && result.value().has("size") ? OptionalLong.of(result.value().get("size").asLong())
+                : OptionalLong.empty();
+    }
+
+    @Override
+    public void delete(String key) {
+        call("store.delete", key);
+    }
+
+    private Result call(String operation, String key) {
+        Result result = agents.call(agentId.get(), Optional.empty(), operation,
+                Protocol.json().createObjectNode().put("key", ObjectStore.checkKey(key)), TIMEOUT)
+                .orElseThrow(() -> new DatastoreException("The agent that keeps the backups did not answer within "
+                        + TIMEOUT.toSeconds() + " s; try again when it is back."));
+        if (!Result.OK.equals(result.outcome())) {
+            throw new DatastoreException("The agent could not reach the backup store: "
+                    + (result.error() == null ? "no reason given" : result.error().message()));
+        }
+        return result;
+    }
+}
