@@ -49,6 +49,7 @@ import io.reddwarf.core.workflow.HealthMonitor;
 import io.reddwarf.core.workflow.InstanceContexts;
 import io.reddwarf.core.workflow.InstanceLocks;
 import io.reddwarf.core.workflow.InstanceWorkflows;
+import io.reddwarf.core.workflow.WorkflowScheduler;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -81,6 +82,7 @@ public final class Reddwarf implements AutoCloseable {
     private final CertificateAuthority authority;
     private final AgentService agents;
     private final Optional<LocalAgent> localAgent;
+    private final WorkflowScheduler scheduler;
 
     private Reddwarf(CoreConfig config, Database database, DriverRegistry drivers) {
         this.config = config;
@@ -116,15 +118,16 @@ public final class Reddwarf implements AutoCloseable {
         BackupPipeline pipeline = new BackupPipeline(store,
                 MasterKey.loadOrCreate(config.home().resolve("state").resolve("backup-master.key")));
         InstanceLocks locks = new InstanceLocks();
+        // one durable scheduler; each workflow family registers its own tasks with it
+        this.scheduler = new WorkflowScheduler();
         BackupWorkflows backupWorkflows = new BackupWorkflows(backupRepository, repository, contexts, strategies,
-                pipeline, locks);
+                pipeline, locks, scheduler);
         DefaultConfigurationService configurations = new DefaultConfigurationService(
                 new ConfigurationRepository(database.dsl()), repository, datastores, drivers, flavors,
-                ConfigRenderers.load(Reddwarf.class.getClassLoader()));
+                ConfigRenderers.load(Reddwarf.class.getClassLoader()), contexts, locks, scheduler);
         this.configurations = configurations;
         this.workflows = new InstanceWorkflows(repository, drivers, flavors, provider, secrets, configurations,
-                contexts, java.util.Optional.of(backupWorkflows), locks);
-        configurations.bind(workflows);
+                contexts, java.util.Optional.of(backupWorkflows), locks, scheduler);
         this.health = new HealthMonitor(repository, workflows, config.buildTimeout(), config.recovery());
         this.quotas = new DefaultQuotaService(new QuotaRepository(database.dsl()), repository, backupRepository,
                 flavors);
@@ -132,7 +135,7 @@ public final class Reddwarf implements AutoCloseable {
                 new BackupStrategyRepository(database.dsl()), repository, contexts, strategies, config);
         this.backupStrategies = backupStrategies;
         this.backups = new DefaultBackupService(backupRepository, repository, contexts, strategies, backupWorkflows,
-                workflows, quotas, backupStrategies);
+                quotas, backupStrategies);
         this.instances = new DefaultInstanceService(config, repository, datastores, flavors, drivers, provider,
                 secrets, workflows, quotas, Optional.of(configurations), Optional.of(backups));
         this.accounts = new GuardedAccountService(new DefaultAccountService(repository,
@@ -154,7 +157,7 @@ public final class Reddwarf implements AutoCloseable {
         Database database = Database.open(config);
         try {
             Reddwarf core = new Reddwarf(config, database, drivers);
-            core.workflows.start(database.dataSource(), config.workers());
+            core.scheduler.start(database.dataSource(), config.workers());
             core.health.start(config.healthInterval());
             LOG.info("Reddwarf core started in {} with datastores {}", config.home(),
                     core.datastores.list().stream().map(DatastoreCatalog.DatastoreInfo::name).toList());

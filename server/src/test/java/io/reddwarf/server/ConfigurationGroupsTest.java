@@ -243,4 +243,30 @@ final class ConfigurationGroupsTest {
         assertThat(renamed.status()).as(renamed.body()).isEqualTo(202);
         assertThat(live.show(instanceId).get("name").asText()).isEqualTo("cfg-db-2");
     }
+
+    @Test
+    @Order(11)
+    void anInstanceWaitingForARestartTakesAccountsBackupsAndAResizeWhichRestartsIt() {
+        live.awaitStatus(instanceId, "RESTART_REQUIRED", TIMEOUT);
+        Http.Answer user = live.http.post(live.instances() + "/" + instanceId + "/users",
+                "{\"users\": [{\"name\": \"waiting\", \"password\": \"Waiting-pass-1\"}]}");
+        assertThat(user.status()).as(user.body()).isEqualTo(202);
+
+        String backups = "/v1.0/" + live.project + "/backups";
+        Http.Answer backup = live.http.post(backups, "{\"backup\": {\"name\": \"pending\", \"instance\": \""
+                + instanceId + "\"}}");
+        assertThat(backup.status()).as(backup.body()).isEqualTo(202);
+        String backupId = backup.json().get("backup").get("id").asText();
+        LiveServer.await(TIMEOUT, () -> live.http.get(backups + "/" + backupId).json().get("backup").get("status")
+                .asText().equals("COMPLETED"), "the backup of an instance waiting for a restart completes");
+        live.awaitStatus(instanceId, "RESTART_REQUIRED", TIMEOUT);
+
+        Http.Answer resize = live.http.post(live.instances() + "/" + instanceId + "/action",
+                "{\"resize\": {\"flavorRef\": \"2\"}}");
+        assertThat(resize.status()).as(resize.body()).isEqualTo(202);
+        LiveServer.sleep(500);
+        JsonNode resized = live.awaitStatus(instanceId, "ACTIVE", TIMEOUT);
+        assertThat(resized.get("flavor").get("id").asText()).isEqualTo("2");
+        assertThat(live.http.delete(backups + "/" + backupId).status()).isEqualTo(202);
+    }
 }

@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.reddwarf.core.ReddwarfException;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
 import io.reddwarf.core.instance.InstanceStatus;
-import io.reddwarf.core.instance.InstanceStatus.Health;
-import io.reddwarf.core.instance.InstanceStatus.Task;
 import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.persistence.RootHistoryRepository;
 import io.reddwarf.core.registry.DriverRegistry;
@@ -238,10 +236,10 @@ public final class DefaultAccountService implements AccountService {
     private Ready ready(String projectId, String instanceId) {
         InstancesRecord row = instances.findLive(projectId, instanceId)
                 .orElseThrow(() -> ReddwarfException.notFound("Resource " + instanceId + " cannot be found."));
-        InstanceStatus status = InstanceStatus.of(Task.valueOf(row.getTask()), Health.valueOf(row.getHealth()));
+        InstanceStatus status = InstanceStatus.of(row);
         Optional<Datastore> driver = drivers.driver(row.getDatastoreType());
         Optional<DatastoreInstance> engine = workflows.open(row);
-        if (status != InstanceStatus.ACTIVE || driver.isEmpty() || engine.isEmpty()) {
+        if (!status.acceptsRequests() || driver.isEmpty() || engine.isEmpty()) {
             throw notReady(instanceId);
         }
         return new Ready(driver.get(), engine.get());

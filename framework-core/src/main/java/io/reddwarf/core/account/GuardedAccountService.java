@@ -4,8 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.reddwarf.core.db.tables.records.InstancesRecord;
 import io.reddwarf.core.instance.InstanceStatus;
-import io.reddwarf.core.instance.InstanceStatus.Health;
-import io.reddwarf.core.instance.InstanceStatus.Task;
 import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.workflow.InstanceLocks;
 import io.reddwarf.core.workflow.InstanceWorkflows;
@@ -61,7 +59,7 @@ public final class GuardedAccountService implements AccountService {
 
     private <T> T guarded(String projectId, String instanceId, Supplier<T> operation) {
         instances.findLive(projectId, instanceId).ifPresent(row -> {
-            if (InstanceStatus.of(Task.valueOf(row.getTask()), Health.valueOf(row.getHealth())) != InstanceStatus.ACTIVE) {
+            if (!InstanceStatus.of(row).acceptsRequests()) {
                 throw DefaultAccountService.notReady(instanceId);
             }
         });

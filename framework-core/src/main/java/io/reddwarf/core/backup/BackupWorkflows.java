@@ -15,6 +15,9 @@ import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.provider.InstanceBackups;
 import io.reddwarf.core.workflow.InstanceContexts;
 import io.reddwarf.core.workflow.InstanceLocks;
+import io.reddwarf.core.workflow.WorkflowScheduler;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import io.reddwarf.spi.BackupStrategy;
 import io.reddwarf.spi.BackupStrategy.BackupMetadata;
 import io.reddwarf.spi.DatastoreException;
@@ -62,10 +65,20 @@ public final class BackupWorkflows {
     private final BackupStrategies strategies;
     private final BackupPipeline pipeline;
     private final InstanceLocks locks;
+    private final WorkflowScheduler scheduler;
+    private final OneTimeTask<Void> task;
 
-    /** @param locks the instances' locks: a backup holds its instance's lock while it runs */
+    /**
+     * @param locks     the instances' locks: a backup holds its instance's lock while it runs
+     * @param scheduler where the backup workflow registers its task
+     */
     public BackupWorkflows(BackupRepository backups, InstanceRepository instances, InstanceContexts contexts,
-            BackupStrategies strategies, BackupPipeline pipeline, InstanceLocks locks) {
+            BackupStrategies strategies, BackupPipeline pipeline, InstanceLocks locks, WorkflowScheduler scheduler) {
+        this.scheduler = requireNonNull(scheduler, "scheduler is null");
+        this.task = Tasks.oneTime("backup-create", Void.class)
+                .onDeadExecutionRevive()
+                .execute((inst, ctx) -> run(inst.getId()));
+        scheduler.register(task);
         this.locks = requireNonNull(locks, "locks is null");
         this.backups = requireNonNull(backups, "backups is null");
         this.instances = requireNonNull(instances, "instances is null");
@@ -74,9 +87,14 @@ public final class BackupWorkflows {
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
     }
 
-    /** Ids of the instance's backups that have not finished. */
-    public List<String> running(String instanceId) {
-        return backups.running(instanceId).stream().map(BackupsRecord::getId).toList();
+    /** Schedules the workflow that takes backup {@code backupId} (once, however often it is called). */
+    public void schedule(String backupId) {
+        scheduler.schedule(task.instance(backupId));
+    }
+
+    /** Schedules the workflows of the instance's backups that have not finished (after a crash before scheduling). */
+    public void ensureScheduled(String instanceId) {
+        backups.running(instanceId).stream().map(BackupsRecord::getId).forEach(this::schedule);
     }
 
     /** Takes backup {@code backupId}; ends COMPLETED (object verified) or FAILED, the instance back to its task NONE. */

@@ -6,13 +6,10 @@ import io.reddwarf.core.ReddwarfException;
 import io.reddwarf.core.db.tables.records.BackupsRecord;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
 import io.reddwarf.core.instance.InstanceStatus;
-import io.reddwarf.core.instance.InstanceStatus.Health;
-import io.reddwarf.core.instance.InstanceStatus.Task;
 import io.reddwarf.core.persistence.BackupRepository;
 import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.quota.QuotaService;
 import io.reddwarf.core.workflow.InstanceContexts;
-import io.reddwarf.core.workflow.InstanceWorkflows;
 import io.reddwarf.spi.BackupStrategy;
 import io.reddwarf.spi.DatastoreVersion;
 import java.time.Instant;
@@ -35,13 +32,12 @@ public final class DefaultBackupService implements BackupService {
     private final InstanceContexts contexts;
     private final BackupStrategies strategies;
     private final BackupWorkflows backupWorkflows;
-    private final InstanceWorkflows workflows;
     private final QuotaService quotas;
     private final DefaultBackupStrategyService settings;
 
     public DefaultBackupService(BackupRepository backups, InstanceRepository instances, InstanceContexts contexts,
-            BackupStrategies strategies, BackupWorkflows backupWorkflows, InstanceWorkflows workflows,
-            QuotaService quotas, DefaultBackupStrategyService settings) {
+            BackupStrategies strategies, BackupWorkflows backupWorkflows, QuotaService quotas,
+            DefaultBackupStrategyService settings) {
         this.quotas = requireNonNull(quotas, "quotas is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.backups = requireNonNull(backups, "backups is null");
@@ -49,7 +45,6 @@ public final class DefaultBackupService implements BackupService {
         this.contexts = requireNonNull(contexts, "contexts is null");
         this.strategies = requireNonNull(strategies, "strategies is null");
         this.backupWorkflows = requireNonNull(backupWorkflows, "backupWorkflows is null");
-        this.workflows = requireNonNull(workflows, "workflows is null");
     }
 
     @Override
@@ -78,7 +73,7 @@ public final class DefaultBackupService implements BackupService {
         String id = UUID.randomUUID().toString();
         String objectKey = request.container().map(DefaultBackupStrategyService::checkContainer)
                 .or(() -> settings.container(instance)).map(c -> c + "/").orElse("") + id + ".rdwb";
-        if (InstanceStatus.of(Task.valueOf(instance.getTask()), Health.valueOf(instance.getHealth())) != InstanceStatus.ACTIVE) {
+        if (!InstanceStatus.of(instance).acceptsRequests()) {
             throw notReady(instance.getId());
         }
         Instant now = Instant.now();
@@ -104,7 +99,7 @@ public final class DefaultBackupService implements BackupService {
             throw notReady(instance.getId());
         }
         LOG.info("Backup {} of instance {} recorded with strategy {}", row.getId(), instance.getId(), strategy.name());
-        workflows.scheduleBackup(row.getId());
+        backupWorkflows.schedule(row.getId());
         return view(row);
     }
 

@@ -16,13 +16,14 @@ import io.reddwarf.core.db.tables.records.ConfigurationsRecord;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
 import io.reddwarf.core.db.tables.records.ParameterRulesRecord;
 import io.reddwarf.core.instance.InstanceStatus;
-import io.reddwarf.core.instance.InstanceStatus.Health;
 import io.reddwarf.core.instance.InstanceStatus.Task;
 import io.reddwarf.core.persistence.ConfigurationRepository;
 import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.registry.DriverRegistry;
 import io.reddwarf.core.workflow.ConfigurationHook;
-import io.reddwarf.core.workflow.InstanceWorkflows;
+import io.reddwarf.core.workflow.InstanceContexts;
+import io.reddwarf.core.workflow.InstanceLocks;
+import io.reddwarf.core.workflow.WorkflowScheduler;
 import io.reddwarf.core.provider.InstanceConfiguration;
 import io.reddwarf.spi.ConfigRenderer;
 import io.reddwarf.spi.ConfigRenderer.Parameter;
@@ -70,10 +71,21 @@ public final class DefaultConfigurationService implements ConfigurationService, 
     private final FlavorCatalog flavors;
     private final ConfigRenderers renderers;
     private final OneTimeTask<Void> configure;
-    private volatile InstanceWorkflows workflows;
+    private final InstanceContexts contexts;
+    private final InstanceLocks locks;
+    private final WorkflowScheduler scheduler;
 
+    /**
+     * @param contexts  the instances' contexts, and where their configuration is written
+     * @param locks     the instances' locks: live values reach an engine that nothing else stops meanwhile
+     * @param scheduler where the apply workflow registers its task
+     */
     public DefaultConfigurationService(ConfigurationRepository repository, InstanceRepository instances,
-            DatastoreCatalog datastores, DriverRegistry drivers, FlavorCatalog flavors, ConfigRenderers renderers) {
+            DatastoreCatalog datastores, DriverRegistry drivers, FlavorCatalog flavors, ConfigRenderers renderers,
+            InstanceContexts contexts, InstanceLocks locks, WorkflowScheduler scheduler) {
+        this.contexts = requireNonNull(contexts, "contexts is null");
+        this.locks = requireNonNull(locks, "locks is null");
+        this.scheduler = requireNonNull(scheduler, "scheduler is null");
         this.repository = requireNonNull(repository, "repository is null");
         this.instances = requireNonNull(instances, "instances is null");
         this.datastores = requireNonNull(datastores, "datastores is null");
@@ -83,12 +95,7 @@ public final class DefaultConfigurationService implements ConfigurationService, 
         this.configure = Tasks.oneTime("instance-configure", Void.class)
                 .onDeadExecutionRevive()
                 .execute((inst, ctx) -> runConfigure(inst.getId()));
-    }
-
-    /** Registers the apply workflow with the instance workflows; called once, before they start. */
-    public void bind(InstanceWorkflows instanceWorkflows) {
-        this.workflows = requireNonNull(instanceWorkflows, "instanceWorkflows is null");
-        instanceWorkflows.register(configure);
+        scheduler.register(configure);
     }
 
     // ---- groups ---------------------------------------------------------------------------------
@@ -323,8 +330,7 @@ public final class DefaultConfigurationService implements ConfigurationService, 
             checkSameVersion(group, row.getDatastoreType(), row.getDatastoreVersion());
             values = repository.values(group.getId());
         }
-        InstanceStatus status = statusOf(row);
-        if (status != InstanceStatus.ACTIVE && status != InstanceStatus.RESTART_REQUIRED) {
+        if (!InstanceStatus.of(row).acceptsRequests()) {
             throw ReddwarfException.unprocessable("Instance " + instanceId + " is not ready.");
         }
         ApplyPlan plan = new ApplyPlan(List.of(plan(row, values)));
@@ -357,12 +363,6 @@ public final class DefaultConfigurationService implements ConfigurationService, 
         }
     }
 
-    /** The status the API shows, including RESTART_REQUIRED. */
-    public static InstanceStatus statusOf(InstancesRecord row) {
-        return InstanceStatus.of(Task.valueOf(row.getTask()), Health.valueOf(row.getHealth()),
-                Boolean.TRUE.equals(row.getRestartRequired()));
-    }
-
     /** What applying {@code desired} to the instance changes, against the values it last applied. */
     private ApplyPlan.InstancePlan plan(InstancesRecord row, Map<String, String> desired) {
         Map<String, String> live = new TreeMap<>();
@@ -391,7 +391,7 @@ public final class DefaultConfigurationService implements ConfigurationService, 
                 }
             }
         }
-        InstanceStatus now = statusOf(row);
+        InstanceStatus now = InstanceStatus.of(row);
         InstanceStatus after = !restart.isEmpty() && (now == InstanceStatus.ACTIVE) ? InstanceStatus.RESTART_REQUIRED : now;
         return new ApplyPlan.InstancePlan(row.getId(), row.getName(), live, restart, after);
     }
@@ -399,16 +399,13 @@ public final class DefaultConfigurationService implements ConfigurationService, 
     // ---- the apply workflow ---------------------------------------------------------------------
 
     private void scheduleConfigure(String instanceId) {
-        InstanceWorkflows w = workflows;
-        if (w != null) {
-            w.schedule(configure.instance(instanceId));
-        }
+        scheduler.schedule(configure.instance(instanceId));
     }
 
     private void runConfigure(String id) {
         for (int round = 0; round < 10; round++) {
             // live values go to the running engine: no restart or resize may stop it meanwhile
-            if (!workflows.locks().holding(id, () -> applyNext(id))) {
+            if (!locks.holding(id, () -> applyNext(id))) {
                 return;
             }
         }
@@ -434,14 +431,14 @@ public final class DefaultConfigurationService implements ConfigurationService, 
         Map<String, String> desired = row.getConfigurationId() == null ? Map.of()
                 : repository.values(row.getConfigurationId());
         Optional<ConfigRenderer> renderer = renderers.forType(row.getDatastoreType());
-        Optional<InstanceContext> context = workflows.context(row);
+        Optional<InstanceContext> context = contexts.context(row);
         if (renderer.isEmpty() || context.isEmpty()) {
             repository.markApplied(id, seq, row.getConfigApplied(), Boolean.TRUE.equals(row.getRestartRequired()),
                     "The configuration could not be applied: datastore '" + row.getDatastoreType() + "' version '"
                             + row.getDatastoreVersion() + "' is not available on this host.");
             return;
         }
-        InstanceConfiguration target = workflows.configuration(renderer.get(), context.get());
+        InstanceConfiguration target = contexts.configuration(renderer.get(), context.get());
         ApplyPlan.InstancePlan plan = plan(row, desired);
         boolean restartRequired = Boolean.TRUE.equals(row.getRestartRequired()) || !plan.restart().isEmpty();
         try {
@@ -474,7 +471,7 @@ public final class DefaultConfigurationService implements ConfigurationService, 
         }
         Map<String, String> desired = row.getConfigurationId() == null ? Map.of()
                 : repository.values(row.getConfigurationId());
-        workflows.configuration(renderer.get(), context).write(desired);
+        contexts.configuration(renderer.get(), context).write(desired);
         repository.markApplied(row.getId(), row.getConfigSeq(), json(desired), false, null);
     }
 
@@ -490,7 +487,7 @@ public final class DefaultConfigurationService implements ConfigurationService, 
     public boolean recoverRestart(InstancesRecord row, InstanceContext context, DatastoreInstance instance,
             RuntimeException failure) {
         Optional<ConfigRenderer> renderer = renderers.forType(row.getDatastoreType());
-        Optional<Map<String, String>> restored = renderer.flatMap(r -> workflows.configuration(r, context).restorePrevious());
+        Optional<Map<String, String>> restored = renderer.flatMap(r -> contexts.configuration(r, context).restorePrevious());
         if (restored.isEmpty()) {
             return false;
         }

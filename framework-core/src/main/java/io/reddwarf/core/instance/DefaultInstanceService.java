@@ -284,7 +284,7 @@ public final class DefaultInstanceService implements InstanceService {
             throw ReddwarfException.badRequest(
                     "Volume size must be a whole number of GB between 1 and " + MAX_VOLUME_GB + ".");
         }
-        if (statusOf(row) != InstanceStatus.ACTIVE) {
+        if (!InstanceStatus.of(row).acceptsRequests()) {
             throw notReady(instanceId);
         }
         if (!repository.resizeVolumeChecked(projectId, instanceId, size,
@@ -301,7 +301,7 @@ public final class DefaultInstanceService implements InstanceService {
         if (flavor.id().equals(row.getFlavorId())) {
             throw ReddwarfException.badRequest("The new flavor must differ from the current flavor " + flavor.id() + ".");
         }
-        if (statusOf(row) != InstanceStatus.ACTIVE) {
+        if (!InstanceStatus.of(row).acceptsRequests()) {
             throw notReady(instanceId);
         }
         int currentRam = ramOf(row.getFlavorId());
@@ -347,11 +347,6 @@ public final class DefaultInstanceService implements InstanceService {
                 .orElseThrow(() -> ReddwarfException.notFound("Resource " + instanceId + " cannot be found."));
     }
 
-    static InstanceStatus statusOf(InstancesRecord row) {
-        return InstanceStatus.of(Task.valueOf(row.getTask()), Health.valueOf(row.getHealth()),
-                Boolean.TRUE.equals(row.getRestartRequired()));
-    }
-
     static InstanceView view(InstancesRecord row) {
         Optional<InstanceView.Fault> fault = Optional.ofNullable(row.getFaultMessage())
                 .filter(m -> Task.valueOf(row.getTask()) == Task.FAILED)
@@ -362,7 +357,7 @@ public final class DefaultInstanceService implements InstanceService {
                         .map(m -> new InstanceView.Fault(m, InstanceRepository.instant(row.getConfigFaultAt()))))
                 .or(() -> Optional.ofNullable(row.getAccessFault())
                         .map(m -> new InstanceView.Fault(m, InstanceRepository.instant(row.getAccessFaultAt()))));
-        return new InstanceView(row.getId(), row.getProjectId(), row.getName(), statusOf(row), row.getDatastoreType(),
+        return new InstanceView(row.getId(), row.getProjectId(), row.getName(), InstanceStatus.of(row), row.getDatastoreType(),
                 row.getDatastoreVersion(), row.getFlavorId(), row.getVolumeSize(), Optional.ofNullable(row.getHost()),
                 Optional.ofNullable(row.getPort()), InstanceRepository.instant(row.getCreatedAt()),
                 InstanceRepository.instant(row.getUpdatedAt()), fault, Optional.ofNullable(row.getConfigurationId()));

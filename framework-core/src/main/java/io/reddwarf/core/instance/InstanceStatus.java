@@ -1,8 +1,12 @@
 package io.reddwarf.core.instance;
 
+import io.reddwarf.core.db.tables.records.InstancesRecord;
+
 /**
  * The status users see, derived from the control plane's task and the engine's health in one
- * place ({@link #of}): a failed task wins, then a running task, then health.
+ * place ({@link #of}): a failed task wins, then a running task, then health. Every check of
+ * whether an instance takes a request goes through {@link #of(InstancesRecord)} and
+ * {@link #acceptsRequests()}, so an operation is allowed or refused alike everywhere.
  */
 public enum InstanceStatus {
     BUILD, ACTIVE, REBOOT, RESIZE, SHUTDOWN, ERROR, BLOCKED,
@@ -19,6 +23,20 @@ public enum InstanceStatus {
      * but it did not answer the health loop's probe, which only probes engines that were ready.
      */
     public enum Health { NEW, RUNNING, STARTING, UNRESPONSIVE, SHUTDOWN, CRASHED, UNKNOWN }
+
+    /** The status of the instance in {@code row}, as the API shows it. */
+    public static InstanceStatus of(InstancesRecord row) {
+        return of(Task.valueOf(row.getTask()), Health.valueOf(row.getHealth()), Boolean.TRUE.equals(row.getRestartRequired()));
+    }
+
+    /**
+     * Whether the instance takes requests (accounts, schemas, backups, resizes, configuration): its
+     * engine runs and no task holds it. An instance waiting for a restart does; the restart a
+     * resize makes applies its pending values too.
+     */
+    public boolean acceptsRequests() {
+        return this == ACTIVE || this == RESTART_REQUIRED;
+    }
 
     /** {@link #of(Task, Health)}, except that an ACTIVE instance waiting for a restart is RESTART_REQUIRED. */
     public static InstanceStatus of(Task task, Health health, boolean restartRequired) {

@@ -6,10 +6,10 @@ import io.reddwarf.spi.InstanceContext;
 
 /**
  * What the instance workflows do for an instance's configuration group, called on workflow worker
- * threads. Implemented by the configuration service; {@link #NONE} does nothing.
+ * threads. Implemented by the configuration service. The hook and the scheduler are what the two
+ * families share: the configuration service does not know the instance workflows.
  */
 public interface ConfigurationHook {
-    ConfigurationHook NONE = new ConfigurationHook() {};
 
     /** Before the driver prepares the instance: write the group's values so the first start uses them. */
     default void beforePrepare(InstancesRecord row, InstanceContext context) {}

@@ -47,6 +47,12 @@ public final class InstanceContexts {
         provider.stopLeftoverTools(instanceId);
     }
 
+    /** The instance's configuration files and live values, written where its driver runs. */
+    public io.reddwarf.core.provider.InstanceConfiguration configuration(io.reddwarf.spi.ConfigRenderer renderer,
+            InstanceContext context) {
+        return provider.configuration(renderer, context);
+    }
+
     /** The instance's backups and restores, run where its driver runs. */
     public InstanceBackups backups(BackupPipeline pipeline, DatastoreInstance instance, InstanceContext context) {
         return provider.backups(pipeline, instance, context);

@@ -2,9 +2,7 @@ package io.reddwarf.core.workflow;
 
 import static java.util.Objects.requireNonNull;
 
-import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.task.Task;
-import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import io.reddwarf.core.backup.BackupWorkflows;
@@ -23,13 +21,8 @@ import io.reddwarf.spi.DatastoreVersion;
 import io.reddwarf.spi.HealthStatus;
 import io.reddwarf.spi.InstanceContext;
 import io.reddwarf.spi.InvalidRequestException;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,33 +51,21 @@ public final class InstanceWorkflows implements AutoCloseable {
     private final OneTimeTask<Void> create;
     private final OneTimeTask<Void> delete;
     private final OneTimeTask<Void> restart;
-    private final OneTimeTask<Void> backup;
     private final ConfigurationHook configuration;
-    private final List<Task<?>> extraTasks = new CopyOnWriteArrayList<>();
     private final OneTimeTask<Void> resize;
     private final InstanceLocks locks;
-    private Scheduler scheduler;
-
-    public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
-            InstanceProvider provider, SecretBox secrets) {
-        this(repository, drivers, flavors, provider, secrets, ConfigurationHook.NONE);
-    }
-
-    /** @param configuration what builds and restarts do for the instance's configuration group */
-    public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
-            InstanceProvider provider, SecretBox secrets, ConfigurationHook configuration) {
-        this(repository, drivers, flavors, provider, secrets, configuration, new InstanceContexts(drivers, flavors,
-                provider), Optional.empty(), new InstanceLocks());
-    }
+    private final WorkflowScheduler scheduler;
 
     /**
      * @param configuration what builds and restarts do for the instance's configuration group
      * @param backups       the backup workflows (backups and restores), if backups are enabled
      * @param locks         the instances' locks, shared with everything else that uses or changes an engine
+     * @param scheduler     where the instance workflows register their tasks
      */
     public InstanceWorkflows(InstanceRepository repository, DriverRegistry drivers, FlavorCatalog flavors,
             InstanceProvider provider, SecretBox secrets, ConfigurationHook configuration, InstanceContexts contexts,
-            Optional<BackupWorkflows> backups, InstanceLocks locks) {
+            Optional<BackupWorkflows> backups, InstanceLocks locks, WorkflowScheduler scheduler) {
+        this.scheduler = requireNonNull(scheduler, "scheduler is null");
         this.locks = requireNonNull(locks, "locks is null");
         this.configuration = requireNonNull(configuration, "configuration is null");
         this.repository = requireNonNull(repository, "repository is null");
@@ -103,59 +84,28 @@ public final class InstanceWorkflows implements AutoCloseable {
         this.restart = Tasks.oneTime("instance-restart", Void.class)
                 .onDeadExecutionRevive()
                 .execute((inst, ctx) -> runRestart(inst.getId()));
-        this.backup = Tasks.oneTime("backup-create", Void.class)
-                .onDeadExecutionRevive()
-                .execute((inst, ctx) -> this.backups.ifPresent(b -> b.run(inst.getId())));
         this.resize = Tasks.oneTime("instance-resize", Void.class)
                 .onDeadExecutionRevive()
                 .execute((inst, ctx) -> runResize(inst.getId()));
-    }
-
-    /** Starts the workers. Executions left by a killed control plane are revived once declared dead. */
-    public void start(DataSource dataSource, int workers) {
-        List<Task<?>> tasks = new ArrayList<>(List.of(create, delete, restart, resize, backup));
-        tasks.addAll(extraTasks);
-        scheduler = Scheduler.create(dataSource, tasks)
-                .threads(workers)
-                .pollingInterval(Duration.ofMillis(500))
-                .heartbeatInterval(Duration.ofSeconds(1))
-                .missedHeartbeatsLimit(4)
-                .enableImmediateExecution()
-                .alwaysPersistTimestampInUTC()
-                .shutdownMaxWait(Duration.ofSeconds(5))
-                .build();
-        scheduler.start();
-    }
-
-    /** Adds a task of another workflow family; call before {@link #start}. */
-    public void register(Task<?> task) {
-        extraTasks.add(requireNonNull(task, "task is null"));
-    }
-
-    /** Schedules an execution of a registered task now, unless one with the same id exists. */
-    public boolean schedule(TaskInstance<?> instance) {
-        return scheduler.scheduleIfNotExists(instance, Instant.now());
+        for (Task<?> task : List.of(create, delete, restart, resize)) {
+            scheduler.register(task);
+        }
     }
 
     public void scheduleCreate(String instanceId) {
-        scheduler.scheduleIfNotExists(create.instance(instanceId), Instant.now());
+        scheduler.schedule(create.instance(instanceId));
     }
 
     public void scheduleDelete(String instanceId) {
-        scheduler.scheduleIfNotExists(delete.instance(instanceId), Instant.now());
+        scheduler.schedule(delete.instance(instanceId));
     }
 
     public void scheduleRestart(String instanceId) {
-        scheduler.scheduleIfNotExists(restart.instance(instanceId), Instant.now());
-    }
-
-    /** Schedules the backup workflow of backup {@code backupId}. */
-    public void scheduleBackup(String backupId) {
-        scheduler.scheduleIfNotExists(backup.instance(backupId), Instant.now());
+        scheduler.schedule(restart.instance(instanceId));
     }
 
     public void scheduleResize(String instanceId) {
-        scheduler.scheduleIfNotExists(resize.instance(instanceId), Instant.now());
+        scheduler.schedule(resize.instance(instanceId));
     }
 
     /** Makes sure the workflow that the row's task calls for exists (after a crash before scheduling). */
@@ -164,7 +114,7 @@ public final class InstanceWorkflows implements AutoCloseable {
             case BUILDING -> scheduleCreate(row.getId());
             case DELETING -> scheduleDelete(row.getId());
             case RESTARTING -> scheduleRestart(row.getId());
-            case BACKUP -> backups.ifPresent(b -> b.running(row.getId()).forEach(this::scheduleBackup));
+            case BACKUP -> backups.ifPresent(b -> b.ensureScheduled(row.getId()));
             case RESIZING -> scheduleResize(row.getId());
             case NONE, FAILED -> configuration.ensureScheduled(row);
         }
@@ -183,12 +133,6 @@ public final class InstanceWorkflows implements AutoCloseable {
     /** The driver's handle on the instance of {@code row}, if its driver is loaded. */
     public Optional<DatastoreInstance> open(InstancesRecord row) {
         return contexts.open(row);
-    }
-
-    /** The instance's configuration, written where its driver runs. */
-    public io.reddwarf.core.provider.InstanceConfiguration configuration(io.reddwarf.spi.ConfigRenderer renderer,
-            InstanceContext context) {
-        return provider.configuration(renderer, context);
     }
 
     /** Where the instance of {@code row} runs, if its driver and version are available. */
@@ -432,8 +376,6 @@ public final class InstanceWorkflows implements AutoCloseable {
 
     @Override
     public void close() {
-        if (scheduler != null) {
-            scheduler.stop();
-        }
+        scheduler.close();
     }
 }
