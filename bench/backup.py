@@ -146,7 +146,7 @@ def main():
         if shutil.which(tool) is None:
             sys.exit("missing %s: apt-get install zstd mariadb-backup" % tool)
     scratch = tempfile.mkdtemp(prefix="rdw-bb-")
-    server, api_port, home = start_server(scratch, "39100-39199", "provider.local.drivers=%s\n" % args.drivers)
+    server, api_port, home = start_server(scratch, "24600-24699", "provider.local.drivers=%s\n" % args.drivers)
     try:
         api = BackupApi(api_port, home, timeout=1800)
         volume = max(1, args.size_mb * 3 // 1024 + 1)

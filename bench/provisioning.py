@@ -79,11 +79,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory and its server.log")
-    parser.add_argument("--drivers", choices=["in-process", "agent"], default="in-process",
+    parser.add_argument("--drivers", choices=["in-process", "agent"], default="agent",
                         help="where the local provider runs the drivers (provider.local.drivers)")
     args = parser.parse_args()
     scratch = tempfile.mkdtemp(prefix="reddwarf-bench-")
-    server, api_port, home = start_server(scratch, "39000-39099", "provider.local.drivers=%s\n" % args.drivers)
+    server, api_port, home = start_server(scratch, "24500-24599", "provider.local.drivers=%s\n" % args.drivers)
     try:
         api = Api(api_port, home)
         body = {"instance": {"name": "bench", "flavorRef": "1", "volume": {"size": 1},

@@ -90,28 +90,34 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
 
     @Override
     public void prepare(PrepareRequest request) {
-        installTls();
-        call("instance.prepare", LIFECYCLE, args -> args.set("request", InstanceWire.prepare(request)));
+        Optional<ObjectNode> tls = certificate();
+        call("instance.prepare", LIFECYCLE, args -> {
+            args.set("request", InstanceWire.prepare(request));
+            tls.ifPresent(t -> args.set("tls", t));
+        });
     }
 
     @Override
     public void prepareForPhysicalRestore(PrepareRequest request) {
-        installTls();
-        call("instance.prepare_for_physical_restore", LIFECYCLE, args -> args.set("request", InstanceWire.prepare(request)));
+        Optional<ObjectNode> tls = certificate();
+        call("instance.prepare_for_physical_restore", LIFECYCLE, args -> {
+            args.set("request", InstanceWire.prepare(request));
+            tls.ifPresent(t -> args.set("tls", t));
+        });
     }
 
     /**
      * Has the agent make the instance's TLS key (its directories with it) unless it has one, and
-     * installs the certificate the authority issues for its public key: the private key never
-     * leaves the agent's host.
+     * returns the certificate the authority issues for its public key, which the preparation
+     * carries for the agent to install: the private key never leaves the agent's host.
      */
-    private void installTls() {
+    private Optional<ObjectNode> certificate() {
         if (authority.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         JsonNode key = call("instance.tls_key", LIFECYCLE, args -> {});
         if (key.path("installed").asBoolean()) {
-            return;
+            return Optional.empty();
         }
         java.security.PublicKey publicKey;
         try {
@@ -120,8 +126,8 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
         } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
             throw new DatastoreException("The agent answered with a public key that is not one: " + e.getMessage(), e);
         }
-        String certificate = authority.get().issueInstance(publicKey, instanceId, spec.address());
-        call("instance.tls_install", LIFECYCLE, args -> args.put("certificate", certificate)
+        return Optional.of(Protocol.json().createObjectNode()
+                .put("certificate", authority.get().issueInstance(publicKey, instanceId, spec.address()))
                 .put("authority", authority.get().certificatePem()));
     }
 
