@@ -271,8 +271,15 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
             return;
         }
         LOG.debug("Stopping daemon {} (pid {})", name, pid);
+        // the sandbox's own processes (bubblewrap) wrap the daemon and end right after it: a stopped
+        // daemon leaves nothing running that names the instance
+        List<ProcessHandle> wrappers = new ArrayList<>();
+        for (Optional<ProcessHandle> up = handle.parent(); up.isPresent() && isSandbox(up.get()); up = up.get().parent()) {
+            wrappers.add(up.get());
+        }
         handle.destroy();
         if (awaitGone(pid, grace)) {
+            wrappers.forEach(w -> awaitGone(w.pid(), Duration.ofSeconds(5)));
             return;
         }
         LOG.warn("Daemon {} (pid {}) did not stop within {}; killing it", name, pid, grace);
@@ -280,6 +287,11 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
         if (!awaitGone(pid, Duration.ofSeconds(30))) {
             throw new DatastoreException("Daemon '" + name + "' did not exit after SIGKILL.");
         }
+        wrappers.forEach(w -> awaitGone(w.pid(), Duration.ofSeconds(5)));
+    }
+
+    private static boolean isSandbox(ProcessHandle process) {
+        return process.info().command().map(c -> c.endsWith("/bwrap")).orElse(false);
     }
 
     private boolean awaitGone(long pid, Duration timeout) {
