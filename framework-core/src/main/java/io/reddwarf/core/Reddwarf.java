@@ -126,7 +126,7 @@ public final class Reddwarf implements AutoCloseable {
                 new ConfigurationRepository(database.dsl()), repository, datastores, drivers, flavors,
                 ConfigRenderers.load(Reddwarf.class.getClassLoader()), contexts, locks, scheduler);
         this.configurations = configurations;
-        this.workflows = new InstanceWorkflows(repository, drivers, flavors, provider, secrets, configurations,
+        this.workflows = new InstanceWorkflows(repository, drivers, flavors, provider, secrets, configurations.workflow(),
                 contexts, java.util.Optional.of(backupWorkflows), locks, scheduler);
         this.health = new HealthMonitor(repository, workflows, config.buildTimeout(), config.recovery());
         this.quotas = new DefaultQuotaService(new QuotaRepository(database.dsl()), repository, backupRepository,

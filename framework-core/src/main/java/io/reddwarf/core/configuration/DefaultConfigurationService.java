@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
-import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import io.reddwarf.core.ReddwarfException;
 import io.reddwarf.core.catalog.DatastoreCatalog;
 import io.reddwarf.core.catalog.DatastoreCatalog.DatastoreInfo;
@@ -16,7 +14,6 @@ import io.reddwarf.core.db.tables.records.ConfigurationsRecord;
 import io.reddwarf.core.db.tables.records.InstancesRecord;
 import io.reddwarf.core.db.tables.records.ParameterRulesRecord;
 import io.reddwarf.core.instance.InstanceStatus;
-import io.reddwarf.core.instance.InstanceStatus.Task;
 import io.reddwarf.core.persistence.ConfigurationRepository;
 import io.reddwarf.core.persistence.InstanceRepository;
 import io.reddwarf.core.registry.DriverRegistry;
@@ -24,12 +21,9 @@ import io.reddwarf.core.workflow.ConfigurationHook;
 import io.reddwarf.core.workflow.InstanceContexts;
 import io.reddwarf.core.workflow.InstanceLocks;
 import io.reddwarf.core.workflow.WorkflowScheduler;
-import io.reddwarf.core.provider.InstanceConfiguration;
 import io.reddwarf.spi.ConfigRenderer;
 import io.reddwarf.spi.ConfigRenderer.Parameter;
-import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.DatastoreVersion;
-import io.reddwarf.spi.InstanceContext;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -47,16 +41,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rules for configuration groups, and the {@code instance-configure} workflow that brings an
- * instance's configuration file and running engine in line with its group.
- *
- * <p>Every change (group update, attach, detach) moves the instance's {@code config_seq} in the same
- * transaction; the workflow applies the group's current values and records the sequence it applied.
- * Dynamic parameters are set live and written to the file; restart-required ones are written to the
- * file and leave the instance in RESTART_REQUIRED until a restart. A restart that fails because of
- * a new file puts back the file the engine last started with and reports a fault on the instance.
+ * Configuration groups and their rules: the groups' CRUD, the parameter rules of each datastore
+ * version (the driver's, overridden by the operator's), attaching and detaching instances, and what
+ * a change would do to each instance ({@link #plan}). Every change moves the instances'
+ * {@code config_seq} in the same transaction and schedules {@link ConfigurationWorkflow}, which
+ * applies it.
  */
-public final class DefaultConfigurationService implements ConfigurationService, ConfigurationHook {
+public final class DefaultConfigurationService implements ConfigurationService {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultConfigurationService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_NAME_LENGTH = 255;
@@ -70,10 +61,7 @@ public final class DefaultConfigurationService implements ConfigurationService, 
     private final DriverRegistry drivers;
     private final FlavorCatalog flavors;
     private final ConfigRenderers renderers;
-    private final OneTimeTask<Void> configure;
-    private final InstanceContexts contexts;
-    private final InstanceLocks locks;
-    private final WorkflowScheduler scheduler;
+    private final ConfigurationWorkflow workflow;
 
     /**
      * @param contexts  the instances' contexts, and where their configuration is written
@@ -83,19 +71,19 @@ public final class DefaultConfigurationService implements ConfigurationService, 
     public DefaultConfigurationService(ConfigurationRepository repository, InstanceRepository instances,
             DatastoreCatalog datastores, DriverRegistry drivers, FlavorCatalog flavors, ConfigRenderers renderers,
             InstanceContexts contexts, InstanceLocks locks, WorkflowScheduler scheduler) {
-        this.contexts = requireNonNull(contexts, "contexts is null");
-        this.locks = requireNonNull(locks, "locks is null");
-        this.scheduler = requireNonNull(scheduler, "scheduler is null");
         this.repository = requireNonNull(repository, "repository is null");
         this.instances = requireNonNull(instances, "instances is null");
         this.datastores = requireNonNull(datastores, "datastores is null");
         this.drivers = requireNonNull(drivers, "drivers is null");
         this.flavors = requireNonNull(flavors, "flavors is null");
         this.renderers = requireNonNull(renderers, "renderers is null");
-        this.configure = Tasks.oneTime("instance-configure", Void.class)
-                .onDeadExecutionRevive()
-                .execute((inst, ctx) -> runConfigure(inst.getId()));
-        scheduler.register(configure);
+        this.workflow = new ConfigurationWorkflow(repository, instances, renderers, contexts, locks, scheduler,
+                this::plan);
+    }
+
+    /** The apply workflow, and what builds and restarts do for an instance's group. */
+    public ConfigurationHook workflow() {
+        return workflow;
     }
 
     // ---- groups ---------------------------------------------------------------------------------
@@ -156,7 +144,7 @@ public final class DefaultConfigurationService implements ConfigurationService, 
                 update.description().or(() -> Optional.ofNullable(row.getDescription())).orElse(null),
                 update.values(), update.replace());
         LOG.info("Configuration group {} updated; applying to {} instances", id, affected.size());
-        affected.forEach(this::scheduleConfigure);
+        affected.forEach(workflow::schedule);
         return new ApplyPlan(plans);
     }
 
@@ -345,7 +333,7 @@ public final class DefaultConfigurationService implements ConfigurationService, 
         }
         LOG.info("Instance {}: configuration group {} {}", instanceId,
                 configurationId.orElse(row.getConfigurationId()), configurationId.isPresent() ? "attached" : "detached");
-        scheduleConfigure(instanceId);
+        workflow.schedule(instanceId);
         return plan;
     }
 
@@ -364,7 +352,7 @@ public final class DefaultConfigurationService implements ConfigurationService, 
     }
 
     /** What applying {@code desired} to the instance changes, against the values it last applied. */
-    private ApplyPlan.InstancePlan plan(InstancesRecord row, Map<String, String> desired) {
+    ApplyPlan.InstancePlan plan(InstancesRecord row, Map<String, String> desired) {
         Map<String, String> live = new TreeMap<>();
         Map<String, String> restart = new TreeMap<>();
         Optional<ConfigRenderer> renderer = renderers.forType(row.getDatastoreType());
@@ -394,117 +382,6 @@ public final class DefaultConfigurationService implements ConfigurationService, 
         InstanceStatus now = InstanceStatus.of(row);
         InstanceStatus after = !restart.isEmpty() && (now == InstanceStatus.ACTIVE) ? InstanceStatus.RESTART_REQUIRED : now;
         return new ApplyPlan.InstancePlan(row.getId(), row.getName(), live, restart, after);
-    }
-
-    // ---- the apply workflow ---------------------------------------------------------------------
-
-    private void scheduleConfigure(String instanceId) {
-        scheduler.schedule(configure.instance(instanceId));
-    }
-
-    private void runConfigure(String id) {
-        for (int round = 0; round < 10; round++) {
-            // live values go to the running engine: no restart or resize may stop it meanwhile
-            if (!locks.holding(id, () -> applyNext(id))) {
-                return;
-            }
-        }
-    }
-
-    /** Applies the instance's latest change if it is idle and has one; returns whether it did. */
-    private boolean applyNext(String id) {
-        Optional<InstancesRecord> found = instances.find(id);
-        if (found.isEmpty() || found.get().getDeleted() || Task.valueOf(found.get().getTask()) != Task.NONE) {
-            return false; // a build or restart in progress applies the values when it finishes
-        }
-        InstancesRecord row = found.get();
-        int seq = row.getConfigSeq();
-        if (seq == row.getConfigAppliedSeq()) {
-            return false;
-        }
-        apply(row, seq);
-        return true;
-    }
-
-    private void apply(InstancesRecord row, int seq) {
-        String id = row.getId();
-        Map<String, String> desired = row.getConfigurationId() == null ? Map.of()
-                : repository.values(row.getConfigurationId());
-        Optional<ConfigRenderer> renderer = renderers.forType(row.getDatastoreType());
-        Optional<InstanceContext> context = contexts.context(row);
-        if (renderer.isEmpty() || context.isEmpty()) {
-            repository.markApplied(id, seq, row.getConfigApplied(), Boolean.TRUE.equals(row.getRestartRequired()),
-                    "The configuration could not be applied: datastore '" + row.getDatastoreType() + "' version '"
-                            + row.getDatastoreVersion() + "' is not available on this host.");
-            return;
-        }
-        InstanceConfiguration target = contexts.configuration(renderer.get(), context.get());
-        ApplyPlan.InstancePlan plan = plan(row, desired);
-        boolean restartRequired = Boolean.TRUE.equals(row.getRestartRequired()) || !plan.restart().isEmpty();
-        try {
-            target.write(desired);
-        } catch (RuntimeException e) {
-            LOG.error("Could not write the configuration of instance {}", id, e);
-            repository.markApplied(id, seq, row.getConfigApplied(), Boolean.TRUE.equals(row.getRestartRequired()),
-                    "The configuration could not be written: " + e.getMessage());
-            return;
-        }
-        String fault = null;
-        try {
-            target.applyLive(plan.live());
-        } catch (RuntimeException e) {
-            LOG.warn("Instance {}: live values not applied: {}", id, e.getMessage());
-            fault = "The configuration could not be applied to the running engine; it takes effect at the next "
-                    + "restart: " + e.getMessage();
-            restartRequired = true;
-        }
-        repository.markApplied(id, seq, json(desired), restartRequired, fault);
-        LOG.info("Instance {}: configuration change {} applied ({} live, {} at restart)", id, seq, plan.live().size(),
-                plan.restart().size());
-    }
-
-    @Override
-    public void beforePrepare(InstancesRecord row, InstanceContext context) {
-        Optional<ConfigRenderer> renderer = renderers.forType(row.getDatastoreType());
-        if (renderer.isEmpty()) {
-            return;
-        }
-        Map<String, String> desired = row.getConfigurationId() == null ? Map.of()
-                : repository.values(row.getConfigurationId());
-        contexts.configuration(renderer.get(), context).write(desired);
-        repository.markApplied(row.getId(), row.getConfigSeq(), json(desired), false, null);
-    }
-
-    @Override
-    public void restarted(String instanceId) {
-        repository.clearRestartRequired(instanceId);
-        instances.find(instanceId)
-                .filter(r -> !r.getDeleted() && !r.getConfigSeq().equals(r.getConfigAppliedSeq()))
-                .ifPresent(r -> scheduleConfigure(instanceId));
-    }
-
-    @Override
-    public boolean recoverRestart(InstancesRecord row, InstanceContext context, DatastoreInstance instance,
-            RuntimeException failure) {
-        Optional<ConfigRenderer> renderer = renderers.forType(row.getDatastoreType());
-        Optional<Map<String, String>> restored = renderer.flatMap(r -> contexts.configuration(r, context).restorePrevious());
-        if (restored.isEmpty()) {
-            return false;
-        }
-        LOG.warn("Instance {} did not start with its new configuration; restoring the previous one: {}", row.getId(),
-                failure.getMessage());
-        instance.start();
-        repository.setFault(row.getId(), "The engine did not start with the new configuration, so the previous "
-                + "configuration was restored: " + failure.getMessage(), json(restored.get()));
-        return true;
-    }
-
-    @Override
-    public void ensureScheduled(InstancesRecord row) {
-        if (Task.valueOf(row.getTask()) == Task.NONE && !row.getDeleted()
-                && !row.getConfigSeq().equals(row.getConfigAppliedSeq())) {
-            scheduleConfigure(row.getId());
-        }
     }
 
     // ---- helpers --------------------------------------------------------------------------------
@@ -637,14 +514,6 @@ public final class DefaultConfigurationService implements ConfigurationService, 
             };
         } catch (NumberFormatException e) {
             return value;
-        }
-    }
-
-    private static String json(Map<String, String> values) {
-        try {
-            return JSON.writeValueAsString(new TreeMap<>(values));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise configuration values", e);
         }
     }
 
