@@ -70,7 +70,7 @@ final class DataDirTemplate {
             Files.createDirectories(context.templateDir());
             Files.writeString(secureSql, engine.secureSql(), UTF_8);
             Files.createDirectories(scratch);
-            List<String> settings = new java.util.ArrayList<>(MariaDbInstance.TEMPLATE_SETTINGS);
+            List<String> settings = new java.util.ArrayList<>(MySqlFamilyInstance.TEMPLATE_SETTINGS);
             settings.add("--tmpdir=" + scratch);
             List<String> argv = engine.initializeCommand(binaries, tmp, secureSql, settings);
             ExecResult result = context.processes().exec(
@@ -94,8 +94,8 @@ final class DataDirTemplate {
             throw new DatastoreException("Could not create the " + engine.type() + " data directory template in "
                     + context.templateDir() + ".", e);
         } finally {
-            MariaDbInstance.deleteTree(tmp);
-            MariaDbInstance.deleteTree(scratch);
+            MySqlFamilyInstance.deleteTree(tmp);
+            MySqlFamilyInstance.deleteTree(scratch);
             try {
                 Files.deleteIfExists(secureSql);
             } catch (IOException ignored) {

@@ -223,7 +223,7 @@ public final class MariaDbConfigRenderer implements ConfigRenderer {
                 .append("# Written by Reddwarf for instance ").append(context.instanceId()).append('\n')
                 .append('[').append(engine.serverSection()).append("]\n")
                 .append("datadir=").append(context.dataDir()).append('\n')
-                .append("socket=").append(MariaDbInstance.socketOf(context)).append('\n')
+                .append("socket=").append(MySqlFamilyInstance.socketOf(context)).append('\n')
                 // Not <daemon>.pid: that one is the supervisor's, and the server rewrites and removes its own.
                 .append("pid-file=").append(context.runDir().resolve("mysqld.pid")).append('\n')
                 .append("port=").append(context.port()).append('\n')
@@ -232,8 +232,8 @@ public final class MariaDbConfigRenderer implements ConfigRenderer {
                 .append("tmpdir=").append(context.runDir()).append('\n')
                 // Containment: file import and export only in an empty directory of the control plane's,
                 // no plugin to load, no client files, no symbolic links to other places.
-                .append("secure_file_priv=").append(MariaDbInstance.filesDirOf(context)).append('\n')
-                .append("plugin_dir=").append(MariaDbInstance.pluginDirOf(context)).append('\n');
+                .append("secure_file_priv=").append(MySqlFamilyInstance.filesDirOf(context)).append('\n')
+                .append("plugin_dir=").append(MySqlFamilyInstance.pluginDirOf(context)).append('\n');
         // TLS from the first start when the provider issued a certificate; clients verify it with the deployment's CA
         context.tls().ifPresent(tls -> cnf
                 .append("ssl_cert=").append(tls.certificate()).append('\n')
@@ -248,7 +248,7 @@ public final class MariaDbConfigRenderer implements ConfigRenderer {
         for (String setting : engine.serverSettings()) {
             cnf.append(setting).append('\n');
         }
-        for (String setting : MariaDbInstance.TEMPLATE_SETTINGS) {
+        for (String setting : MySqlFamilyInstance.TEMPLATE_SETTINGS) {
             cnf.append(setting.substring(2)).append('\n');
         }
         cnf.append("# Derived from the flavor, then the configuration group's values\n");
@@ -279,21 +279,21 @@ public final class MariaDbConfigRenderer implements ConfigRenderer {
         Path lastGood = lastGood(config);
         try {
             if (Files.exists(config) && !Files.exists(lastGood)) {
-                MariaDbInstance.writePrivateFile(lastGood(stored), Files.exists(stored) ? Files.readString(stored) : "");
-                MariaDbInstance.writePrivateFile(lastGood, Files.readString(config));
+                MySqlFamilyInstance.writePrivateFile(lastGood(stored), Files.exists(stored) ? Files.readString(stored) : "");
+                MySqlFamilyInstance.writePrivateFile(lastGood, Files.readString(config));
             }
         } catch (IOException e) {
             throw new DatastoreException("Could not keep the previous configuration of instance "
                     + context.instanceId() + ".", e);
         }
-        MariaDbInstance.writePrivateFile(stored, valuesText(values));
-        MariaDbInstance.writePrivateFile(config, cnf);
+        MySqlFamilyInstance.writePrivateFile(stored, valuesText(values));
+        MySqlFamilyInstance.writePrivateFile(config, cnf);
     }
 
     /** Renders the file again from the stored values, without keeping a previous one (prepare). */
     void rewrite(InstanceContext context) {
         Map<String, String> values = storedValues(context);
-        MariaDbInstance.writePrivateFile(configFile(context), render(context, values));
+        MySqlFamilyInstance.writePrivateFile(configFile(context), render(context, values));
     }
 
     /** The engine started with the current file: it becomes the one to go back to. */
@@ -370,7 +370,7 @@ public final class MariaDbConfigRenderer implements ConfigRenderer {
             sql.append("SET GLOBAL ").append(rule.name()).append(" = ").append(sqlValue(rule, e.getValue()))
                     .append(";\n");
         });
-        new MariaDbInstance(engine, binaries, context).adminSql(sql.toString());
+        new MySqlFamilyInstance(engine, binaries, context).adminSql(sql.toString());
     }
 
     /** Validated values only: numbers as they are, booleans as ON/OFF, strings quoted (they hold no quote). */

@@ -93,7 +93,7 @@ abstract class MySqlFamilyDatastore implements Datastore {
             throw new IllegalArgumentException("version " + context.version().name()
                     + " of datastore " + type() + " is not installed on this host");
         }
-        return new MariaDbInstance(engine, binaries, context);
+        return new MySqlFamilyInstance(engine, binaries, context);
     }
 
     private List<DatastoreVersion> detectVersions() {

@@ -50,7 +50,7 @@ final class DataDirTemplateTest {
             for (LocalInstanceContext context : contexts) {
                 MariaDbFixture.killAll(context.homeDir());
             }
-            MariaDbInstance.deleteTree(root);
+            MySqlFamilyInstance.deleteTree(root);
         }
     }
 }

@@ -48,7 +48,7 @@ final class MariaDbConfigurationTest {
     }
 
     private static String variable(String name) {
-        List<List<String>> rows = new MariaDbInstance(new MariaDbEngine(), Binaries.fromEnvironment(), context)
+        List<List<String>> rows = new MySqlFamilyInstance(new MariaDbEngine(), Binaries.fromEnvironment(), context)
                 .adminSql("SELECT @@GLOBAL." + name + ";\n");
         return rows.getFirst().getFirst();
     }

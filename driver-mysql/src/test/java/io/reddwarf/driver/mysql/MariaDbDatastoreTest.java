@@ -48,7 +48,7 @@ final class MariaDbDatastoreTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("version 10.11 of datastore mariadb is not installed on this host");
         } finally {
-            MariaDbInstance.deleteTree(context.homeDir());
+            MySqlFamilyInstance.deleteTree(context.homeDir());
         }
     }
 

@@ -29,16 +29,16 @@ final class MariaDbLifecycleTest {
     void cleanUp() {
         for (LocalInstanceContext context : contexts) {
             MariaDbFixture.killAll(context.homeDir());
-            MariaDbInstance.deleteTree(context.homeDir());
+            MySqlFamilyInstance.deleteTree(context.homeDir());
         }
     }
 
     @Test
     void prepareStartsOverAfterAnInterruptedAttempt() {
         LocalInstanceContext context = newContext();
-        MariaDbInstance instance = open(context);
+        MySqlFamilyInstance instance = open(context);
         instance.prepare(PrepareRequest.empty());
-        MariaDbInstance.deleteTree(context.dataDir().resolve(".reddwarf-prepared"));
+        MySqlFamilyInstance.deleteTree(context.dataDir().resolve(".reddwarf-prepared"));
 
         instance.prepare(new PrepareRequest(List.of(DatabaseSpec.named("again")), List.of()));
 
@@ -49,7 +49,7 @@ final class MariaDbLifecycleTest {
     @Test
     void measuresProvisioningSteps() {
         prepared();
-        List<MariaDbInstance.PrepareTimings> timings = new ArrayList<>();
+        List<MySqlFamilyInstance.PrepareTimings> timings = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             LocalInstanceContext context = newContext();
             long started = System.nanoTime();
@@ -59,14 +59,14 @@ final class MariaDbLifecycleTest {
                     Duration.ofNanos(System.nanoTime() - started).toMillis());
         }
 
-        for (MariaDbInstance.PrepareTimings timing : timings) {
+        for (MySqlFamilyInstance.PrepareTimings timing : timings) {
             assertThat(timing.templateMillis()).isLessThan(50);
             assertThat(timing.copyMillis() + timing.startMillis() + timing.sqlMillis()).isLessThan(10_000);
         }
     }
 
-    private MariaDbInstance prepared() {
-        MariaDbInstance instance = open(newContext());
+    private MySqlFamilyInstance prepared() {
+        MySqlFamilyInstance instance = open(newContext());
         instance.prepare(PrepareRequest.empty());
         return instance;
     }
@@ -78,7 +78,7 @@ final class MariaDbLifecycleTest {
         return context;
     }
 
-    private MariaDbInstance open(LocalInstanceContext context) {
-        return (MariaDbInstance) datastore.open(context);
+    private MySqlFamilyInstance open(LocalInstanceContext context) {
+        return (MySqlFamilyInstance) datastore.open(context);
     }
 }

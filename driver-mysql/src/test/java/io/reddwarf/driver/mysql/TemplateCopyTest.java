@@ -25,7 +25,7 @@ final class TemplateCopyTest {
         Path data = Files.createDirectory(tmp.resolve("data"));
         AtomicInteger copied = new AtomicInteger();
 
-        assertThatThrownBy(() -> MariaDbInstance.copyTree(template, data, (from, to) -> {
+        assertThatThrownBy(() -> MySqlFamilyInstance.copyTree(template, data, (from, to) -> {
             if (copied.get() == 3) {
                 Files.writeString(to, "half a file");
                 throw new FileSystemException(from.toString(), to.toString(), "No space left on device");
@@ -46,7 +46,7 @@ final class TemplateCopyTest {
         Path template = template(tmp.resolve("template"));
         Path data = Files.createDirectory(tmp.resolve("data"));
 
-        MariaDbInstance.copyTree(template, data);
+        MySqlFamilyInstance.copyTree(template, data);
 
         try (Stream<Path> files = Files.walk(data)) {
             assertThat(files.filter(Files::isRegularFile).map(data::relativize).map(Path::toString).sorted().toList())

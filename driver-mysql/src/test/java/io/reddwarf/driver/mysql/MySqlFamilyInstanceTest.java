@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** One prepared instance shared by all tests: how MariaDB is secured and what its admin operations do beyond the TCK. */
-final class MariaDbInstanceTest {
+final class MySqlFamilyInstanceTest {
     private static final String ALICE_PASSWORD = "al1ce's \\pass";
     private static LocalInstanceContext context;
     private static DatastoreInstance instance;
@@ -193,7 +193,7 @@ final class MariaDbInstanceTest {
 
     @Test
     void theCharacterSetsShippedWithTheDriverAreTheEngines() {
-        CharacterSets engine = CharacterSets.of(((MariaDbInstance) instance).adminSql(
+        CharacterSets engine = CharacterSets.of(((MySqlFamilyInstance) instance).adminSql(
                 "SELECT CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLLATIONS"
                         + " WHERE CHARACTER_SET_NAME IS NOT NULL;\n"));
         assertThat(CharacterSets.shipped("mariadb", context.version().name())).contains(engine);

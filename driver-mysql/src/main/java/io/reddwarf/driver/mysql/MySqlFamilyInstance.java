@@ -1,14 +1,11 @@
 package io.reddwarf.driver.mysql;
 
 import static io.reddwarf.driver.mysql.MySqlIdentifiers.quoteAccount;
-import static io.reddwarf.driver.mysql.MySqlIdentifiers.quoteGrantDatabase;
-import static io.reddwarf.driver.mysql.MySqlIdentifiers.quoteIdentifier;
 import static io.reddwarf.driver.mysql.MySqlIdentifiers.quoteString;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import io.reddwarf.spi.DatabaseAdmin;
-import io.reddwarf.spi.DatabaseSpec;
 import io.reddwarf.spi.DatastoreException;
 import io.reddwarf.spi.DatastoreInstance;
 import io.reddwarf.spi.Endpoint;
@@ -19,7 +16,6 @@ import io.reddwarf.spi.ProcessSupervisor.Daemon;
 import io.reddwarf.spi.RootAdmin;
 import io.reddwarf.spi.Secret;
 import io.reddwarf.spi.UserAdmin;
-import io.reddwarf.spi.UserSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -38,8 +34,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,14 +44,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One MariaDB instance of the local host. Everything it knows comes from its context's files:
+ * One instance of an engine of the MySQL family (MariaDB, MySQL and Percona, told apart by its
+ * {@link Engine}) on the host its context describes: lifecycle, TLS, flavor and access; its accounts
+ * and schemas are {@link MySqlFamilyAccounts}. Everything it knows comes from its context's files:
  * {@code conf/my.cnf} and {@code conf/client.cnf} (mode 0600; besides the administrative login it
  * names the client programs' directory for the backup strategies), the secret {@code admin-password},
  * the marker {@code data/.reddwarf-prepared} (prepare finished) and {@code run/stopped} (stopped on
  * purpose).
  */
-final class MariaDbInstance implements DatastoreInstance {
-    private static final Logger LOG = LoggerFactory.getLogger(MariaDbInstance.class);
+final class MySqlFamilyInstance implements DatastoreInstance {
+    private static final Logger LOG = LoggerFactory.getLogger(MySqlFamilyInstance.class);
 
     static final String DAEMON = "mariadbd";
     static final String ADMIN_SECRET = "admin-password";
@@ -88,12 +84,14 @@ final class MariaDbInstance implements DatastoreInstance {
     private final Binaries binaries;
     private final InstanceContext context;
     private final MariaDbConfigRenderer renderer;
+    private final MySqlFamilyAccounts accounts;
 
-    MariaDbInstance(Engine engine, Binaries binaries, InstanceContext context) {
+    MySqlFamilyInstance(Engine engine, Binaries binaries, InstanceContext context) {
         this.engine = requireNonNull(engine, "engine is null");
         this.binaries = requireNonNull(binaries, "binaries is null");
         this.context = requireNonNull(context, "context is null");
         this.renderer = new MariaDbConfigRenderer(engine, binaries);
+        this.accounts = new MySqlFamilyAccounts(engine, this::admin);
     }
 
     /** How long the steps of one {@link #prepare} took, in milliseconds. */
@@ -168,8 +166,8 @@ final class MariaDbInstance implements DatastoreInstance {
         List<Secret> secrets = new ArrayList<>();
         secrets.add(adminPassword);
         StringBuilder sql = new StringBuilder(adminAccountSql(adminPassword));
-        sql.append(createDatabasesSql(request.databases()));
-        sql.append(createUsersSql(request.users(), secrets));
+        sql.append(MySqlFamilyAccounts.createDatabasesSql(request.databases()));
+        sql.append(MySqlFamilyAccounts.createUsersSql(request.users(), secrets));
         sql.append(engine.lockRootSql(context, secrets));
         client().runAsSocketRoot(sql.toString(), secrets);
         long sqlMillis = millisSince(started);
@@ -389,182 +387,17 @@ final class MariaDbInstance implements DatastoreInstance {
 
     @Override
     public DatabaseAdmin databases() {
-        return new DatabaseAdmin() {
-            @Override
-            public List<DatabaseSpec> list() {
-                String sql = "SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME"
-                        + " FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN ("
-                        + quotedList(MySqlIdentifiers.systemDatabases()) + ") ORDER BY SCHEMA_NAME;\n";
-                return admin(sql, List.of()).stream()
-                        .map(row -> new DatabaseSpec(row.get(0), Optional.of(row.get(1)), Optional.of(row.get(2))))
-                        .toList();
-            }
-
-            @Override
-            public void create(List<DatabaseSpec> databases) {
-                databases.forEach(MySqlIdentifiers::validateDatabase);
-                if (databases.isEmpty()) {
-                    return;
-                }
-                if (databases.stream().anyMatch(d -> d.characterSet().isPresent() || d.collation().isPresent())) {
-                    checkCharacterSets(databases);
-                }
-                admin(createDatabasesSql(databases), List.of());
-            }
-
-            @Override
-            public void drop(String name) {
-                MySqlIdentifiers.validateDatabaseName(name);
-                admin("DROP DATABASE IF EXISTS " + quoteIdentifier(name) + ";\n", List.of());
-            }
-        };
+        return accounts.databases();
     }
 
     @Override
     public UserAdmin users() {
-        return new UserAdmin() {
-            @Override
-            public List<User> list() {
-                String sql = "SELECT u.User, u.Host, IFNULL(d.Db, '') FROM mysql.user u"
-                        + " LEFT JOIN mysql.db d ON d.User = u.User AND d.Host = u.Host"
-                        + " WHERE " + engine.notARoleCondition() + "u.User <> '' AND u.User NOT IN ("
-                        + quotedList(MySqlIdentifiers.reservedUsers()) + ")"
-                        + " ORDER BY u.User, u.Host, d.Db;\n";
-                Map<List<String>, List<String>> grants = new LinkedHashMap<>();
-                for (List<String> row : admin(sql, List.of())) {
-                    List<String> databases = grants.computeIfAbsent(List.of(row.get(0), row.get(1)), k -> new ArrayList<>());
-                    if (!row.get(2).isEmpty()) {
-                        databases.add(unescapeGrantDatabase(row.get(2)));
-                    }
-                }
-                return grants.entrySet().stream()
-                        .map(e -> new User(e.getKey().get(0), e.getKey().get(1), e.getValue()))
-                        .toList();
-            }
-
-            @Override
-            public void create(List<UserSpec> users) {
-                users.forEach(MySqlIdentifiers::validateUser);
-                users.forEach(user -> MySqlIdentifiers.validateUserNameLength(user.name(), engine.maxUserNameLength()));
-                if (!users.isEmpty()) {
-                    List<Secret> secrets = new ArrayList<>();
-                    String sql = createUsersSql(users, secrets);
-                    admin(sql, secrets);
-                }
-            }
-
-            @Override
-            public void drop(String name, String host) {
-                MySqlIdentifiers.validateUserName(name);
-                MySqlIdentifiers.validateHost(host);
-                admin("DROP USER IF EXISTS " + quoteAccount(name, host) + ";\n", List.of());
-            }
-
-            @Override
-            public String datastoreType() {
-                return type();
-            }
-
-            /** RENAME USER carries the privileges along; a failed password change renames the account back. */
-            @Override
-            public void update(String name, String host, UserUpdate update) {
-                MySqlIdentifiers.validateUserName(name);
-                MySqlIdentifiers.validateHost(host);
-                String newName = update.name().orElse(name);
-                String newHost = update.host().orElse(host);
-                MySqlIdentifiers.validateUserName(newName);
-                MySqlIdentifiers.validateHost(newHost);
-                String account = quoteAccount(name, host);
-                String renamed = quoteAccount(newName, newHost);
-                boolean rename = !account.equals(renamed);
-                if (rename) {
-                    admin("RENAME USER " + account + " TO " + renamed + ";\n", List.of());
-                }
-                if (update.password().isPresent()) {
-                    Secret password = update.password().get();
-                    try {
-                        admin("ALTER USER " + renamed + " IDENTIFIED BY " + quoteString(password.value()) + ";\n",
-                                List.of(password));
-                    } catch (DatastoreException e) {
-                        if (rename) {
-                            admin("RENAME USER " + renamed + " TO " + account + ";\n", List.of());
-                        }
-                        throw e;
-                    }
-                }
-            }
-
-            @Override
-            public void changePasswords(List<PasswordChange> changes) {
-                StringBuilder sql = new StringBuilder();
-                List<Secret> secrets = new ArrayList<>();
-                for (PasswordChange change : changes) {
-                    MySqlIdentifiers.validateUserName(change.name());
-                    MySqlIdentifiers.validateHost(change.host());
-                    secrets.add(change.password());
-                    sql.append("ALTER USER ").append(quoteAccount(change.name(), change.host())).append(" IDENTIFIED BY ")
-                            .append(quoteString(change.password().value())).append(";\n");
-                }
-                if (!changes.isEmpty()) {
-                    admin(sql.toString(), secrets);
-                }
-            }
-
-            @Override
-            public void grant(String name, String host, List<String> databases) {
-                MySqlIdentifiers.validateUserName(name);
-                MySqlIdentifiers.validateHost(host);
-                StringBuilder sql = new StringBuilder();
-                for (String database : databases) {
-                    MySqlIdentifiers.validateDatabaseName(database);
-                    sql.append("GRANT ALL PRIVILEGES ON ").append(quoteGrantDatabase(database)).append(".* TO ")
-                            .append(quoteAccount(name, host)).append(";\n");
-                }
-                if (!databases.isEmpty()) {
-                    admin(sql.toString(), List.of());
-                }
-            }
-
-            @Override
-            public void revoke(String name, String host, String database) {
-                MySqlIdentifiers.validateUserName(name);
-                MySqlIdentifiers.validateHost(host);
-                MySqlIdentifiers.validateDatabaseName(database);
-                admin("REVOKE ALL PRIVILEGES ON " + quoteGrantDatabase(database) + ".* FROM "
-                        + quoteAccount(name, host) + ";\n", List.of());
-            }
-        };
+        return accounts.users();
     }
 
     @Override
     public RootAdmin root() {
-        return new RootAdmin() {
-            private static final String ROOT_ACCOUNT = "'root'@'%'";
-
-            @Override
-            public boolean isEnabled() {
-                List<List<String>> rows = admin(
-                        "SELECT COUNT(*) FROM mysql.user WHERE User = 'root' AND Host = '%';\n", List.of());
-                return !rows.isEmpty() && !"0".equals(rows.get(0).get(0));
-            }
-
-            @Override
-            public Secret enable(Optional<Secret> password) {
-                Secret secret = password.orElseGet(MariaDbInstance::generatePassword);
-                String literal = quoteString(secret.value());
-                admin("CREATE USER IF NOT EXISTS " + ROOT_ACCOUNT + " IDENTIFIED BY " + literal + ";\n"
-                        + "ALTER USER " + ROOT_ACCOUNT + " IDENTIFIED BY " + literal + ";\n"
-                        + "GRANT ALL PRIVILEGES ON *.* TO " + ROOT_ACCOUNT + " WITH GRANT OPTION;\n"
-                        + "REVOKE " + String.join(", ", engine.privilegesWithheldFromRoot()) + " ON *.* FROM "
-                        + ROOT_ACCOUNT + ";\n", List.of(secret));
-                return secret;
-            }
-
-            @Override
-            public void disable() {
-                admin("DROP USER IF EXISTS " + ROOT_ACCOUNT + ";\n", List.of());
-            }
-        };
+        return accounts.root();
     }
 
     /** Runs {@code sql} as the administrative account (for the configuration renderer). */
@@ -580,49 +413,9 @@ final class MariaDbInstance implements DatastoreInstance {
         return client().runAsAdmin(sql, secrets);
     }
 
-    /** Checks character sets and collations against the engine's own lists. */
-    private void checkCharacterSets(List<DatabaseSpec> databases) {
-        CharacterSets.of(admin("SELECT CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLLATIONS"
-                + " WHERE CHARACTER_SET_NAME IS NOT NULL;\n", List.of())).check(databases);
-    }
-
     private MySqlClient client() {
         return new MySqlClient(context, binaries.require(engine.clientBinary()), socket(), clientConfig(),
                 engine.clientSocketWithoutTls());
-    }
-
-    private static String createDatabasesSql(List<DatabaseSpec> databases) {
-        StringBuilder sql = new StringBuilder();
-        for (DatabaseSpec database : databases) {
-            sql.append("CREATE DATABASE IF NOT EXISTS ").append(quoteIdentifier(database.name()));
-            database.characterSet().ifPresent(cs -> sql.append(" CHARACTER SET ").append(quoteIdentifier(cs)));
-            database.collation().ifPresent(c -> sql.append(" COLLATE ").append(quoteIdentifier(c)));
-            sql.append(";\n");
-        }
-        return sql.toString();
-    }
-
-    private static String createUsersSql(List<UserSpec> users, List<Secret> secrets) {
-        StringBuilder sql = new StringBuilder();
-        for (UserSpec user : users) {
-            secrets.add(user.password());
-            String account = quoteAccount(user.name(), user.host());
-            sql.append("CREATE USER IF NOT EXISTS ").append(account).append(" IDENTIFIED BY ")
-                    .append(quoteString(user.password().value())).append(";\n");
-            for (String database : user.databases()) {
-                sql.append("GRANT ALL PRIVILEGES ON ").append(quoteGrantDatabase(database)).append(".* TO ")
-                        .append(account).append(";\n");
-            }
-        }
-        return sql.toString();
-    }
-
-    private static String quotedList(java.util.Set<String> values) {
-        return values.stream().sorted().map(MySqlIdentifiers::quoteString).collect(Collectors.joining(", "));
-    }
-
-    private static String unescapeGrantDatabase(String pattern) {
-        return pattern.replace("\\_", "_").replace("\\%", "%").replace("\\\\", "\\");
     }
 
     static Secret generatePassword() {
