@@ -9,7 +9,6 @@ import io.reddwarf.agent.protocol.Protocol;
 import io.reddwarf.backup.pipeline.BackupPipeline;
 import io.reddwarf.backup.pipeline.DataKeys;
 import io.reddwarf.backup.pipeline.StoredBackup;
-import io.reddwarf.host.LocalProcessSupervisor;
 import io.reddwarf.spi.BackupStrategy;
 import io.reddwarf.spi.BackupStrategy.BackupMetadata;
 import io.reddwarf.spi.DatastoreException;
@@ -23,8 +22,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.spec.SecretKeySpec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Backups and restores as agent commands (docs/agent-protocol.md, "Backups"): the agent runs the
@@ -33,8 +30,6 @@ import org.slf4j.LoggerFactory;
  * the master key that wraps them never leaves the control plane.
  */
 final class BackupOperations {
-    private static final Logger LOG = LoggerFactory.getLogger(BackupOperations.class);
-
     private final Map<String, BackupStrategy> strategies = new TreeMap<>();
     private final ObjectStore store;
     private final InstanceOperations instances;
@@ -59,7 +54,7 @@ final class BackupOperations {
     void register(Operations operations) {
         // a backup interrupted by the agent's stop is taken again from the start, under the same
         // key and object name, once the tools it started are gone
-        operations.add("backup.run", true, this::backup, this::stopLeftoverTools);
+        operations.add("backup.run", true, this::backup, instances::stopLeftoverTools);
         // reads objects only; needs no instance, so it runs beside the instance's preparation
         operations.add("backup.check", true, command -> {
             List<Link> chain = chain(command.arguments());
@@ -159,14 +154,6 @@ final class BackupOperations {
             throw new DatastoreException("This agent has no backup strategy '" + name + "'.");
         }
         return strategy;
-    }
-
-    /** Kills the tools (not the engine) an interrupted backup of the instance left running. */
-    private void stopLeftoverTools(Command command) {
-        LocalProcessSupervisor.killProcessesReferencing(
-                LocalProcessSupervisor.toolsOptionFile(instances.home(command.instance())),
-                tool -> LOG.warn("Killing tool {} left by the interrupted command {} on instance {}: {}", tool.pid(),
-                        command.id(), command.instance(), tool.info().command().orElse("?")));
     }
 
     /**

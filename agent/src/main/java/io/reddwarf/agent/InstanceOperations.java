@@ -8,6 +8,7 @@ import io.reddwarf.agent.protocol.InstanceWire;
 import io.reddwarf.agent.protocol.Protocol;
 import io.reddwarf.host.LocalInstanceContext;
 import io.reddwarf.host.LocalProcessSupervisor;
+import io.reddwarf.host.Ports;
 import io.reddwarf.spi.ConfigRenderer;
 import io.reddwarf.spi.Datastore;
 import io.reddwarf.spi.DatastoreException;
@@ -221,9 +222,7 @@ final class InstanceOperations {
             return done();
         });
         operations.add("instance.stop_leftover_tools", true, command -> {
-            LocalProcessSupervisor.killProcessesReferencing(LocalProcessSupervisor.toolsOptionFile(home(command.instance())),
-                    tool -> LOG.warn("Killing tool {} left by an earlier attempt on instance {}", tool.pid(),
-                            command.instance()));
+            stopLeftoverTools(command);
             return done();
         });
         operations.add("agent.instances", true, command -> {
@@ -231,17 +230,9 @@ final class InstanceOperations {
             instanceIdsOnDisk().forEach(answer.putArray("instances")::add);
             return answer;
         });
-        operations.add("agent.port_available", true, command -> {
-            String address = InstanceWire.text(command.arguments(), "address");
-            int port = InstanceWire.integer(command.arguments(), "port");
-            try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
-                socket.setReuseAddress(false);
-                socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(address), port));
-                return object().put("available", true);
-            } catch (java.io.IOException e) {
-                return object().put("available", false);
-            }
-        });
+        operations.add("agent.port_available", true, command -> object().put("available",
+                Ports.free(InstanceWire.text(command.arguments(), "address"),
+                        InstanceWire.integer(command.arguments(), "port"))));
         // configuration, with the datastore's renderer
         configure(operations, "config.write", true, (renderer, context, args) -> {
             renderer.write(context, InstanceWire.values(InstanceWire.field(args, "values")));
@@ -342,15 +333,16 @@ final class InstanceOperations {
 
     /** Kills every process that runs from the instance's directory (what an interrupted run started). */
     void stopLeftovers(Command command) {
-        Path home = home(command.instance());
-        for (long pid : LocalProcessSupervisor.findProcessesReferencing(home)) {
-            ProcessHandle.of(pid).ifPresent(process -> {
-                LOG.warn("Killing process {} left by the interrupted command {} on instance {}: {}", pid, command.id(),
-                        command.instance(), process.info().command().orElse("?"));
-                process.destroyForcibly();
-                process.onExit().join();
-            });
-        }
+        LocalProcessSupervisor.killProcessesReferencing(home(command.instance()), process -> LOG.warn(
+                "Killing process {} left by the interrupted command {} on instance {}: {}", process.pid(), command.id(),
+                command.instance(), process.info().command().orElse("?")));
+    }
+
+    /** Kills the tools (never the engine) an interrupted command on the instance left running. */
+    void stopLeftoverTools(Command command) {
+        LocalProcessSupervisor.killProcessesReferencing(LocalProcessSupervisor.toolsOptionFile(home(command.instance())),
+                tool -> LOG.warn("Killing tool {} left by the interrupted command {} on instance {}: {}", tool.pid(),
+                        command.id(), command.instance(), tool.info().command().orElse("?")));
     }
 
     /** What a configuration operation does with the renderer and the instance's context. */

@@ -385,12 +385,7 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
     public static void checkBackups(AgentService agents, String agentId, DataKeys keys, List<StoredBackup> chain) {
         ObjectNode args = Protocol.json().createObjectNode();
         args.set("backups", chain(keys, chain));
-        Result result = agents.call(agentId, Optional.empty(), "backup.check", args, BACKUP).orElseThrow(
-                () -> new DatastoreException("The agent did not check the backups within " + BACKUP.toHours() + " h."));
-        if (!Result.OK.equals(result.outcome())) {
-            throw new DatastoreException(result.error() == null ? "The agent could not check the backups."
-                    : result.error().message());
-        }
+        agents.require(agentId, Optional.empty(), "backup.check", args, BACKUP);
     }
 
     /** Each backup of the chain with its data key, unwrapped here (a key that does not unwrap fails here). */

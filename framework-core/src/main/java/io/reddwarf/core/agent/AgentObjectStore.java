@@ -2,9 +2,8 @@ package io.reddwarf.core.agent;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.reddwarf.agent.protocol.Protocol;
-import io.reddwarf.agent.protocol.Result;
-import io.reddwarf.spi.DatastoreException;
 import io.reddwarf.spi.ObjectStore;
 import java.io.InputStream;
 import java.time.Duration;
@@ -41,9 +40,8 @@ public final class AgentObjectStore implements ObjectStore {
 
     @Override
     public OptionalLong size(String key) {
-        Result result = call("store.size", key);
-        return result.value() != null && result.value().has("size") ? OptionalLong.of(result.value().get("size").asLong())
-                : OptionalLong.empty();
+        JsonNode answer = call("store.size", key);
+        return answer.has("size") ? OptionalLong.of(answer.get("size").asLong()) : OptionalLong.empty();
     }
 
     @Override
@@ -51,15 +49,8 @@ public final class AgentObjectStore implements ObjectStore {
         call("store.delete", key);
     }
 
-    private Result call(String operation, String key) {
-        Result result = agents.call(agentId.get(), Optional.empty(), operation,
-                Protocol.json().createObjectNode().put("key", ObjectStore.checkKey(key)), TIMEOUT)
-                .orElseThrow(() -> new DatastoreException("The agent that keeps the backups did not answer within "
-                        + TIMEOUT.toSeconds() + " s; try again when it is back."));
-        if (!Result.OK.equals(result.outcome())) {
-            throw new DatastoreException("The agent could not reach the backup store: "
-                    + (result.error() == null ? "no reason given" : result.error().message()));
-        }
-        return result;
+    private JsonNode call(String operation, String key) {
+        return agents.require(agentId.get(), Optional.empty(), operation,
+                Protocol.json().createObjectNode().put("key", ObjectStore.checkKey(key)), TIMEOUT);
     }
 }

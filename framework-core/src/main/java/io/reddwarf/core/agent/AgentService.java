@@ -382,6 +382,32 @@ public final class AgentService {
         }
     }
 
+    /**
+     * {@link #call(String, Optional, String, JsonNode, Duration)} for a caller that needs the answer:
+     * the result's value, empty when the agent did not answer in time.
+     *
+     * @throws io.reddwarf.spi.DatastoreException saying why the operation failed on the agent
+     */
+    public Optional<JsonNode> ask(String agentId, Optional<String> instanceId, String operation, JsonNode arguments,
+            Duration timeout) {
+        return call(agentId, instanceId, operation, arguments, timeout).map(result -> {
+            if (!Result.OK.equals(result.outcome())) {
+                throw new io.reddwarf.spi.DatastoreException(result.error() == null
+                        ? "'" + operation + "' failed on the agent without a reason."
+                        : result.error().message());
+            }
+            return result.value() == null ? Protocol.json().createObjectNode() : result.value();
+        });
+    }
+
+    /** As {@link #ask}; an agent that does not answer in time is a {@link io.reddwarf.spi.DatastoreException} too. */
+    public JsonNode require(String agentId, Optional<String> instanceId, String operation, JsonNode arguments,
+            Duration timeout) {
+        return ask(agentId, instanceId, operation, arguments, timeout).orElseThrow(
+                () -> new io.reddwarf.spi.DatastoreException("The agent did not answer '" + operation + "' within "
+                        + timeout.toSeconds() + " s."));
+    }
+
     private Optional<Result> awaitReporting(String id, Duration timeout,
             java.util.function.Consumer<Heartbeat.Progress> onProgress) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

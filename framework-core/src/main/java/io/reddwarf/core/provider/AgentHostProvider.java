@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reddwarf.agent.protocol.InstanceWire;
 import io.reddwarf.agent.protocol.Protocol;
-import io.reddwarf.agent.protocol.Result;
 import io.reddwarf.backup.pipeline.BackupPipeline;
 import io.reddwarf.backup.pipeline.StoredBackup;
 import io.reddwarf.core.agent.AgentDatastoreInstance;
@@ -49,6 +48,7 @@ public final class AgentHostProvider implements InstanceProvider {
     private final String address;
     private final PortRange ports;
     private final CertificateAuthority authority;
+    private volatile String agentId;
 
     public AgentHostProvider(AgentService agents, String agentName, String address, PortRange ports,
             CertificateAuthority authority) {
@@ -59,12 +59,20 @@ public final class AgentHostProvider implements InstanceProvider {
         this.authority = requireNonNull(authority, "authority is null");
     }
 
-    /** The enrolled, unrevoked agent of that name. */
+    /** The enrolled, unrevoked agent of that name (names are never reused, so its id is looked up once). */
     public String agentId() {
-        return agents.list().stream().filter(a -> a.name().equals(agentName) && a.revoked().isEmpty())
-                .map(AgentService.AgentView::id).findFirst()
-                .orElseThrow(() -> new DatastoreException("No agent named '" + agentName
-                        + "' is enrolled: enrol it (POST /mgmt/agents) and start it on the instances' host."));
+        String id = agentId;
+        if (id == null) {
+            id = agents.list().stream().filter(a -> a.name().equals(agentName)).map(AgentService.AgentView::id)
+                    .findFirst().orElseThrow(() -> new DatastoreException("No agent named '" + agentName
+                            + "' is enrolled: enrol it (POST /mgmt/agents) and start it on the instances' host."));
+            agentId = id;
+        }
+        if (agents.get(id).revoked().isPresent()) {
+            throw new DatastoreException("No agent named '" + agentName
+                    + "' is enrolled: enrol it (POST /mgmt/agents) and start it on the instances' host.");
+        }
+        return id;
     }
 
     @Override
@@ -191,23 +199,11 @@ public final class AgentHostProvider implements InstanceProvider {
         if (!agents.reachable(agentId)) {
             return Optional.empty();
         }
-        return agents.call(agentId, instanceId, operation, args, timeout).map(result -> value(operation, result));
+        return agents.ask(agentId, instanceId, operation, args, timeout);
     }
 
     private void require(String operation, String instanceId, Duration timeout) {
-        String agentId = agentId();
-        Result result = agents.call(agentId, Optional.of(instanceId), operation, Protocol.json().createObjectNode(), timeout)
-                .orElseThrow(() -> new DatastoreException("Agent '" + agentName + "' did not answer '" + operation
-                        + "' for instance " + instanceId + " within " + timeout.toSeconds() + " s."));
-        value(operation, result);
-    }
-
-    private static JsonNode value(String operation, Result result) {
-        if (!Result.OK.equals(result.outcome())) {
-            throw new DatastoreException("'" + operation + "' failed on the agent: "
-                    + (result.error() == null ? "no reason given" : result.error().message()));
-        }
-        return result.value() == null ? Protocol.json().createObjectNode() : result.value();
+        agents.require(agentId(), Optional.of(instanceId), operation, Protocol.json().createObjectNode(), timeout);
     }
 
     /** What the control plane knows of an instance on the agent's host: no files, no processes. */

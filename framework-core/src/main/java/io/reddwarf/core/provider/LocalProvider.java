@@ -11,6 +11,7 @@ import io.reddwarf.core.tls.CertificateAuthority;
 import io.reddwarf.host.EngineSandbox;
 import io.reddwarf.host.LocalInstanceContext;
 import io.reddwarf.host.LocalProcessSupervisor;
+import io.reddwarf.host.Ports;
 import io.reddwarf.spi.ConfigRenderer;
 import io.reddwarf.spi.Datastore;
 import io.reddwarf.spi.DatastoreInstance;
@@ -19,9 +20,6 @@ import io.reddwarf.spi.Flavor;
 import io.reddwarf.spi.InstanceContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -204,13 +202,7 @@ public final class LocalProvider implements InstanceProvider {
     /** Whether nothing listens on {@code port} of the instance address right now. */
     @Override
     public boolean portAvailable(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(address), port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return Ports.free(address, port);
     }
 
     /** Ids of the instance directories present on disk. */
@@ -302,13 +294,7 @@ public final class LocalProvider implements InstanceProvider {
     }
 
     private static void killProcessesIn(Path dir) {
-        List<Long> pids = LocalProcessSupervisor.findProcessesReferencing(dir);
-        for (long pid : pids) {
-            ProcessHandle.of(pid).ifPresent(h -> {
-                LOG.info("Killing process {} left in {}", pid, dir);
-                h.destroyForcibly();
-                h.onExit().join();
-            });
-        }
+        LocalProcessSupervisor.killProcessesReferencing(dir,
+                process -> LOG.info("Killing process {} left in {}", process.pid(), dir));
     }
 }
