@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.reddwarf.agent.protocol.Protocol;
+import io.reddwarf.core.ErrorCode;
+import io.reddwarf.core.ReddwarfException;
 import io.reddwarf.spi.ObjectStore;
 import java.io.InputStream;
 import java.time.Duration;
@@ -49,8 +51,14 @@ public final class AgentObjectStore implements ObjectStore {
         call("store.delete", key);
     }
 
+    /** The store is on the agent's host: while it cannot be reached, the request is refused as unavailable. */
     private JsonNode call(String operation, String key) {
-        return agents.require(agentId.get(), Optional.empty(), operation,
-                Protocol.json().createObjectNode().put("key", ObjectStore.checkKey(key)), TIMEOUT);
+        try {
+            return agents.require(agentId.get(), Optional.empty(), operation,
+                    Protocol.json().createObjectNode().put("key", ObjectStore.checkKey(key)), TIMEOUT);
+        } catch (io.reddwarf.spi.DatastoreException e) {
+            throw new ReddwarfException(ErrorCode.SERVICE_UNAVAILABLE,
+                    "The backup store on the agent's host cannot be reached: " + e.getMessage(), e);
+        }
     }
 }

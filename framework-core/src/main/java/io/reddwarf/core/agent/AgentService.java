@@ -91,9 +91,10 @@ public final class AgentService {
     private final ConcurrentHashMap<String, Long> lastCommand = new ConcurrentHashMap<>();
     private final long startedNanos = System.nanoTime();
     /** How far the commands in progress have got, from their agents' latest heartbeats, by command id. */
-    private final ConcurrentHashMap<String, Tracked> progress = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Tracked, Heartbeat.Progress> progress = new ConcurrentHashMap<>();
 
-    private record Tracked(String agentId, Heartbeat.Progress progress) {}
+    /** A command as its agent names it in heartbeats: an agent reports only on its own commands. */
+    private record Tracked(String agentId, String command) {}
 
     /**
      * A wake-up that cannot be missed: a waiter reads the generation before it looks at the state
@@ -222,9 +223,9 @@ public final class AgentService {
         }
         // reports of this agent's instances that it no longer mentions (gone, or busy) age out
         reports.values().removeIf(r -> r.agentId().equals(agentId) && now - r.receivedNanos() > REPORT_FRESH.toNanos());
-        progress.values().removeIf(t -> t.agentId().equals(agentId));
+        progress.keySet().removeIf(t -> t.agentId().equals(agentId));
         for (Heartbeat.Progress p : heartbeat.progress()) {
-            progress.put(p.command(), new Tracked(agentId, p));
+            progress.put(new Tracked(agentId, p.command()), p);
         }
         agents.heartbeat(agentId, heartbeat.agentVersion(), clock.instant());
     }
@@ -365,7 +366,7 @@ public final class AgentService {
             id = submit(agentId, instanceId, operation, arguments);
         }
         try {
-            Optional<Result> result = onProgress == null ? await(id, timeout) : awaitReporting(id, timeout, onProgress);
+            Optional<Result> result = onProgress == null ? await(id, timeout) : awaitReporting(agentId, id, timeout, onProgress);
             if (changes) {
                 instanceId.ifPresent(i -> lastCommand.put(i, System.nanoTime()));
             }
@@ -378,7 +379,7 @@ public final class AgentService {
             withdraw(id);
             throw new IllegalStateException("interrupted while waiting for agent " + agentId, e);
         } finally {
-            progress.remove(id);
+            progress.remove(new Tracked(agentId, id));
         }
     }
 
@@ -408,7 +409,8 @@ public final class AgentService {
                         + timeout.toSeconds() + " s."));
     }
 
-    private Optional<Result> awaitReporting(String id, Duration timeout,
+    /** Waits for command {@code id}, passing on the progress its own agent reports (no other agent's). */
+    private Optional<Result> awaitReporting(String agentId, String id, Duration timeout,
             java.util.function.Consumer<Heartbeat.Progress> onProgress) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Heartbeat.Progress last = null;
@@ -418,9 +420,9 @@ public final class AgentService {
             if (result.isPresent() || left <= 1_000_000_000L) {
                 return result;
             }
-            Tracked tracked = progress.get(id);
-            if (tracked != null && !tracked.progress().equals(last)) {
-                last = tracked.progress();
+            Heartbeat.Progress reported = progress.get(new Tracked(agentId, id));
+            if (reported != null && !reported.equals(last)) {
+                last = reported;
                 onProgress.accept(last);
             }
         }

@@ -9,6 +9,8 @@ import io.reddwarf.agent.protocol.Protocol;
 import io.reddwarf.backup.pipeline.BackupPipeline;
 import io.reddwarf.backup.pipeline.StoredBackup;
 import io.reddwarf.core.agent.AgentDatastoreInstance;
+import io.reddwarf.core.ErrorCode;
+import io.reddwarf.core.ReddwarfException;
 import io.reddwarf.core.agent.AgentService;
 import io.reddwarf.core.tls.CertificateAuthority;
 import io.reddwarf.spi.ConfigRenderer;
@@ -64,15 +66,19 @@ public final class AgentHostProvider implements InstanceProvider {
         String id = agentId;
         if (id == null) {
             id = agents.list().stream().filter(a -> a.name().equals(agentName)).map(AgentService.AgentView::id)
-                    .findFirst().orElseThrow(() -> new DatastoreException("No agent named '" + agentName
-                            + "' is enrolled: enrol it (POST /mgmt/agents) and start it on the instances' host."));
+                    .findFirst().orElseThrow(this::notEnrolled);
             agentId = id;
         }
         if (agents.get(id).revoked().isPresent()) {
-            throw new DatastoreException("No agent named '" + agentName
-                    + "' is enrolled: enrol it (POST /mgmt/agents) and start it on the instances' host.");
+            throw notEnrolled();
         }
         return id;
+    }
+
+    /** The deployment lacks the agent it names: the service is unavailable, the request was fine. */
+    private ReddwarfException notEnrolled() {
+        return new ReddwarfException(ErrorCode.SERVICE_UNAVAILABLE, "No agent named '" + agentName
+                + "' is enrolled: enrol it (POST /mgmt/agents) and start it on the instances' host.");
     }
 
     @Override
@@ -85,9 +91,18 @@ public final class AgentHostProvider implements InstanceProvider {
         return ports;
     }
 
-    /** Asks the agent; a port it cannot vouch for (it does not answer) is not available. */
+    /**
+     * Asks the agent; a port it cannot vouch for (it does not answer in time) is not available. An
+     * agent that is away makes placing impossible: that is said as such, not as a full port range.
+     */
     @Override
     public boolean portAvailable(int port) {
+        String id = agentId();
+        if (!agents.reachable(id)) {
+            throw new ReddwarfException(ErrorCode.SERVICE_UNAVAILABLE, "The agent '" + agentName + "' of the instances' "
+                    + "host has not been heard from for " + AgentService.UNREACHABLE_AFTER.toSeconds()
+                    + " s; try again when it is back.");
+        }
         ObjectNode args = Protocol.json().createObjectNode().put("address", address).put("port", port);
         return ask("agent.port_available", Optional.empty(), args, QUICK)
                 .map(answer -> answer.path("available").asBoolean()).orElse(false);
@@ -132,7 +147,7 @@ public final class AgentHostProvider implements InstanceProvider {
     public boolean exists(String instanceId) {
         try {
             return instancesOnAgent().map(ids -> ids.contains(instanceId)).orElse(true);
-        } catch (DatastoreException e) {
+        } catch (DatastoreException | ReddwarfException e) {
             return true;
         }
     }
@@ -161,7 +176,7 @@ public final class AgentHostProvider implements InstanceProvider {
         Optional<Set<String>> held;
         try {
             held = instancesOnAgent();
-        } catch (DatastoreException e) {
+        } catch (DatastoreException | ReddwarfException e) {
             LOG.info("Not reconciling the agent host: {}", e.getMessage());
             return new Reconciliation(Set.of(), 0);
         }

@@ -74,6 +74,10 @@ final class AgentCommandsStoreTest extends BothStateStores {
             assertThat(taken).extracting(Command::id).containsExactly(named);
             agents.heartbeat(agent, new io.reddwarf.agent.protocol.Heartbeat("test", List.of(),
                     List.of(new io.reddwarf.agent.protocol.Heartbeat.Progress(named, 4096, "running"))));
+            // another agent cannot report on this agent's command
+            String stranger = agents.enrol("stranger-" + store).agent().id();
+            agents.heartbeat(stranger, new io.reddwarf.agent.protocol.Heartbeat("test", List.of(),
+                    List.of(new io.reddwarf.agent.protocol.Heartbeat.Progress(named, 999_999, "saving"))));
 
             // asked for again under the same name, with other arguments: no second command; the
             // agent's report of the first reaches the second caller, with its progress on the way
@@ -87,7 +91,8 @@ final class AgentCommandsStoreTest extends BothStateStores {
                     .put("answered", "first"))))).containsExactly(named);
             Optional<Result> result = again.get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(result).get().extracting(r -> r.value().path("answered").asText()).isEqualTo("first");
-            assertThat(heard).extracting(io.reddwarf.agent.protocol.Heartbeat.Progress::bytes).contains(4096L);
+            assertThat(heard).extracting(io.reddwarf.agent.protocol.Heartbeat.Progress::bytes).contains(4096L)
+                    .doesNotContain(999_999L);
             asker.join(10_000);
         }
     }
