@@ -83,7 +83,14 @@ public final class ReddwarfServer implements AutoCloseable {
      */
     static String agentBind(ServerOptions options) {
         String value = setting(options.home(), "agent.bind");
-        return value.isEmpty() ? options.bind() : value;
+        if (value.isEmpty()) {
+            return options.bind();
+        }
+        if (!value.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,252}|[0-9A-Fa-f:.]{2,45}")) {
+            throw new IllegalArgumentException("agent.bind in " + options.home().resolve(CoreConfig.FILE_NAME)
+                    + " must be an IP address or a host name: " + value);
+        }
+        return value;
     }
 
     private static String setting(Path home, String name) {

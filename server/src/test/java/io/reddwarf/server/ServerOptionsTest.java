@@ -60,4 +60,16 @@ final class ServerOptionsTest {
         assertThat(output).contains("reddwarf-server: --port must be a number from 0 to 65535: nope")
                 .contains("Usage: java -jar reddwarf-server.jar");
     }
+
+    @Test
+    void agentBindIsAnAddressOrAHostName(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {
+        ServerOptions options = new ServerOptions(0, "127.0.0.1", home);
+        assertThat(ReddwarfServer.agentBind(options)).as("default: the API's bind address").isEqualTo("127.0.0.1");
+        java.nio.file.Files.writeString(home.resolve(io.reddwarf.core.CoreConfig.FILE_NAME), "agent.bind = 10.0.0.7\n");
+        assertThat(ReddwarfServer.agentBind(options)).isEqualTo("10.0.0.7");
+        java.nio.file.Files.writeString(home.resolve(io.reddwarf.core.CoreConfig.FILE_NAME), "agent.bind = not an/address\n");
+        assertThatThrownBy(() -> ReddwarfServer.agentBind(options)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("agent.bind in " + home.resolve(io.reddwarf.core.CoreConfig.FILE_NAME)
+                        + " must be an IP address or a host name: not an/address");
+    }
 }
