@@ -49,9 +49,16 @@ public final class Agent implements AutoCloseable {
     /** The last command queued for each instance: one instance's commands run one after another. */
     private final Map<String, CompletableFuture<Void>> lanes = new ConcurrentHashMap<>();
     private final ExecutorService workers;
+    private final OfferedKeys offeredKeys;
     private volatile boolean running = true;
 
     Agent(AgentConfig config, ControlPlaneClient client, Journal journal, Operations operations, String version) {
+        this(config, client, journal, operations, version, new OfferedKeys());
+    }
+
+    Agent(AgentConfig config, ControlPlaneClient client, Journal journal, Operations operations, String version,
+            OfferedKeys offeredKeys) {
+        this.offeredKeys = offeredKeys;
         this.config = config;
         this.client = client;
         this.journal = journal;
@@ -77,15 +84,16 @@ public final class Agent implements AutoCloseable {
                 config.home().resolve(AgentConfig.KEY), config.home().resolve(AgentConfig.CERTIFICATE),
                 config.home().resolve(AgentConfig.AUTHORITY)));
         var drivers = Operations.loadDrivers(Agent.class.getClassLoader());
+        OfferedKeys offeredKeys = new OfferedKeys();
         InstanceOperations instances = new InstanceOperations(drivers, Plugins.load(ConfigRenderer.class,
                 Agent.class.getClassLoader(),
                 e -> LOG.error("Skipping a configuration renderer that cannot be loaded: {}", e.getMessage())),
-                config.instancesDir(), config.templatesDir());
+                config.instancesDir(), config.templatesDir(), client::certify, offeredKeys);
         BackupOperations backups = new BackupOperations(Plugins.load(BackupStrategy.class, Agent.class.getClassLoader(),
                 e -> LOG.error("Skipping a backup strategy that cannot be loaded: {}", e.getMessage())),
                 new FileSystemObjectStore(config.backupsDir()), instances);
         Operations operations = new Operations(version, drivers, instances, backups);
-        Agent agent = new Agent(config, client, new Journal(config.journalDir()), operations, version);
+        Agent agent = new Agent(config, client, new Journal(config.journalDir()), operations, version, offeredKeys);
         agent.heartbeats.scheduleWithFixedDelay(agent::heartbeat, 0, config.heartbeatInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
         agent.poller.start();
@@ -119,7 +127,8 @@ public final class Agent implements AutoCloseable {
         while (running) {
             try {
                 reportUnacknowledged();
-                for (Command command : client.poll(session, POLL_WAIT)) {
+                for (Command command : client.poll(session, POLL_WAIT, offeredKeys.offer())) {
+                    offeredKeys.delivered(command);
                     dispatch(command);
                 }
                 pause = Duration.ofMillis(250);

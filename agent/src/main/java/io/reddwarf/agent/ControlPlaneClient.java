@@ -40,10 +40,13 @@ final class ControlPlaneClient {
         send("POST", "heartbeat", heartbeat, REQUEST_TIMEOUT);
     }
 
-    /** Waits up to {@code wait} on the control plane for commands; an empty list when none came. */
-    List<Command> poll(String session, Duration wait) throws IOException {
-        JsonNode answer = send("GET", "commands?wait=" + wait.toSeconds() + "&session=" + session, null,
-                wait.plus(REQUEST_TIMEOUT));
+    /**
+     * Waits up to {@code wait} on the control plane for commands; an empty list when none came.
+     * {@code tlsKey} (base64url DER) is the public key offered for the first preparation delivered.
+     */
+    List<Command> poll(String session, Duration wait, String tlsKey) throws IOException {
+        JsonNode answer = send("GET", "commands?wait=" + wait.toSeconds() + "&session=" + session + "&tls_key=" + tlsKey,
+                null, wait.plus(REQUEST_TIMEOUT));
         return Protocol.json().convertValue(answer, Command.Batch.class).commands();
     }
 
@@ -51,6 +54,13 @@ final class ControlPlaneClient {
     List<String> report(List<Result> results) throws IOException {
         JsonNode answer = send("POST", "results", new Result.Batch(results), REQUEST_TIMEOUT);
         return Protocol.json().convertValue(answer, Result.Acknowledgement.class).acknowledged();
+    }
+
+    /** Has the authority sign the public key made for the instance of preparation {@code commandId}. */
+    io.reddwarf.agent.protocol.CertificateRequest.Issued certify(String commandId, String publicKey) throws IOException {
+        JsonNode answer = send("POST", "certificates", new io.reddwarf.agent.protocol.CertificateRequest(commandId, publicKey),
+                REQUEST_TIMEOUT);
+        return Protocol.json().convertValue(answer, io.reddwarf.agent.protocol.CertificateRequest.Issued.class);
     }
 
     private JsonNode send(String method, String path, Object body, Duration timeout) throws IOException {

@@ -53,8 +53,19 @@ final class InstanceOperations {
     private final Map<String, InstanceWire.Spec> known = new ConcurrentHashMap<>();
     private final Path instancesDir;
     private final Path templatesDir;
+    private final Certifier certifier;
+    private final OfferedKeys offeredKeys;
 
-    InstanceOperations(List<Datastore> drivers, List<ConfigRenderer> renderers, Path instancesDir, Path templatesDir) {
+    /** Has the control plane's authority sign an instance's public key during a preparation. */
+    interface Certifier {
+        /** The certificate (and the authority's) for {@code publicKey}, made for the instance of {@code commandId}. */
+        io.reddwarf.agent.protocol.CertificateRequest.Issued certify(String commandId, String publicKey) throws IOException;
+    }
+
+    InstanceOperations(List<Datastore> drivers, List<ConfigRenderer> renderers, Path instancesDir, Path templatesDir,
+            Certifier certifier, OfferedKeys offeredKeys) {
+        this.certifier = java.util.Objects.requireNonNull(certifier, "certifier is null");
+        this.offeredKeys = java.util.Objects.requireNonNull(offeredKeys, "offeredKeys is null");
         for (Datastore driver : drivers) {
             this.drivers.putIfAbsent(driver.type(), driver);
         }
@@ -153,23 +164,18 @@ final class InstanceOperations {
         // control plane resumes after its own crash does
         operations.add("instance.prepare", true, command -> {
             installTls(command);
+            writeConfiguration(command);
             DatastoreInstance instance = opened(command, true);
             instance.prepare(InstanceWire.prepare(command.arguments().path("request")));
             return done();
         }, this::stopLeftovers);
         operations.add("instance.prepare_for_physical_restore", true, command -> {
             installTls(command);
+            writeConfiguration(command);
             DatastoreInstance instance = opened(command, true);
             instance.prepareForPhysicalRestore(InstanceWire.prepare(command.arguments().path("request")));
             return done();
         }, this::stopLeftovers);
-        // TLS: the instance's key is made here and never leaves this host; the control plane's CA
-        // signs its public key
-        operations.add("instance.tls_key", true, command -> {
-            LocalInstanceContext context = context(command.instance(), spec(command), true);
-            remember(command.instance(), spec(command));
-            return InstanceTls.publicKey(context);
-        });
         add(operations, "instance.start", true, false, (instance, args) -> {
             instance.start();
             return done();
@@ -318,17 +324,65 @@ final class InstanceOperations {
     }
 
     /**
-     * Installs the certificate a preparation carries ({@code tls: {certificate, authority}}, issued
-     * for the key {@code instance.tls_key} made), before the driver writes the engine's
-     * configuration, so that making an instance secure costs one round trip before its preparation.
+     * When the preparation asks for it ({@code tls: {request: true}}), gives the instance a TLS key
+     * made on this host (the private half never leaves it) and the certificate the control plane's
+     * authority issued for it, before the driver writes the engine's configuration: the key this
+     * agent offered with the poll that delivered the preparation, when the preparation came with its
+     * certificate; else a key made now, whose public half the agent has certified. An instance that
+     * has its key and certificate keeps them.
      */
     private void installTls(Command command) {
-        JsonNode tls = command.arguments().get("tls");
-        if (tls == null || tls.isNull()) {
+        JsonNode tls = command.arguments().path("tls");
+        if (!tls.path("request").asBoolean()) {
             return;
         }
-        InstanceTls.install(context(command.instance(), spec(command), false), InstanceWire.text(tls, "certificate"),
-                InstanceWire.text(tls, "authority"));
+        LocalInstanceContext context = context(command.instance(), spec(command), true);
+        remember(command.instance(), spec(command));
+        java.util.Optional<java.security.KeyPair> offered = offeredKeys.take(command.id());
+        if (context.tls().isPresent()) {
+            return;
+        }
+        if (offered.isPresent() && tls.path("certificate").isTextual() && tls.path("authority").isTextual()) {
+            try {
+                InstanceTls.installOffered(context, offered.get(), tls.get("certificate").asText(),
+                        tls.get("authority").asText());
+                return;
+            } catch (IllegalArgumentException e) {
+                LOG.warn("The certificate delivered with command {} does not suit the key offered for it ({}); asking"
+                        + " for one", command.id(), e.getMessage());
+            }
+        }
+        JsonNode key = InstanceTls.publicKey(context);
+        if (key.path("installed").asBoolean()) {
+            return;
+        }
+        io.reddwarf.agent.protocol.CertificateRequest.Issued issued;
+        try {
+            issued = certifier.certify(command.id(), InstanceWire.text(key, "public_key"));
+        } catch (IOException e) {
+            throw new DatastoreException("The control plane did not certify the TLS key of instance "
+                    + command.instance() + ": " + e.getMessage(), e);
+        }
+        InstanceTls.install(context, issued.certificate(), issued.authority());
+    }
+
+    /** Writes the configuration file a preparation carries ({@code configuration}), with the datastore's renderer. */
+    private void writeConfiguration(Command command) {
+        JsonNode values = command.arguments().get("configuration");
+        if (values == null || values.isNull()) {
+            return;
+        }
+        InstanceWire.Spec spec = spec(command);
+        renderer(spec).write(context(command.instance(), spec, true), InstanceWire.values(values));
+    }
+
+    private ConfigRenderer renderer(InstanceWire.Spec spec) {
+        ConfigRenderer renderer = renderers.get(spec.type());
+        if (renderer == null) {
+            throw new DatastoreException("This agent has no configuration renderer for the '" + spec.type()
+                    + "' datastore.");
+        }
+        return renderer;
     }
 
     /** Kills every process that runs from the instance's directory (what an interrupted run started). */
@@ -353,11 +407,7 @@ final class InstanceOperations {
     private void configure(Operations operations, String name, boolean repeatable, ConfigBody body) {
         operations.add(name, repeatable, command -> {
             InstanceWire.Spec spec = spec(command);
-            ConfigRenderer renderer = renderers.get(spec.type());
-            if (renderer == null) {
-                throw new DatastoreException("This agent has no configuration renderer for the '" + spec.type()
-                        + "' datastore.");
-            }
+            ConfigRenderer renderer = renderer(spec);
             InstanceContext context = context(command.instance(), spec, true);
             remember(command.instance(), spec);
             return body.apply(renderer, context, command.arguments());

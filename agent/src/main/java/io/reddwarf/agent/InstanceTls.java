@@ -74,10 +74,7 @@ final class InstanceTls {
         Path conf = context.confDir();
         TlsFiles files = LocalInstanceContext.tlsFilesIn(conf);
         try {
-            X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(certificatePem.getBytes(US_ASCII)));
-            CertificateFactory.getInstance("X.509").generateCertificate(
-                    new ByteArrayInputStream(authorityPem.getBytes(US_ASCII)));
+            X509Certificate certificate = certificate(certificatePem, authorityPem);
             Path pendingPublic = conf.resolve(PENDING_PUBLIC);
             if (!Files.isRegularFile(pendingPublic)) {
                 if (context.tls().isPresent() && Files.readString(files.certificate(), US_ASCII).equals(certificatePem)) {
@@ -97,9 +94,46 @@ final class InstanceTls {
             Files.delete(pendingPublic);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not install the TLS certificate of instance " + context.instanceId(), e);
+        }
+    }
+
+    /**
+     * Installs {@code pair}, made on this host and offered with a poll, and {@code certificatePem}
+     * the authority issued for its public key; refuses a certificate for another key. A key an
+     * interrupted run left waiting is removed.
+     */
+    static void installOffered(LocalInstanceContext context, KeyPair pair, String certificatePem, String authorityPem) {
+        Path conf = context.confDir();
+        TlsFiles files = LocalInstanceContext.tlsFilesIn(conf);
+        try {
+            X509Certificate certificate = certificate(certificatePem, authorityPem);
+            if (!Arrays.equals(pair.getPublic().getEncoded(), certificate.getPublicKey().getEncoded())) {
+                throw new IllegalArgumentException("The certificate is not for the key offered for instance "
+                        + context.instanceId() + ".");
+            }
+            write(files.privateKey(), pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+            write(files.authority(), authorityPem);
+            // the certificate last: an instance has TLS once it is there
+            write(files.certificate(), certificatePem);
+            Files.deleteIfExists(conf.resolve(PENDING_KEY));
+            Files.deleteIfExists(conf.resolve(PENDING_PUBLIC));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not install the TLS certificate of instance " + context.instanceId(), e);
+        }
+    }
+
+    /**
+     * The instance's certificate, once both PEMs are read as certificates.
+     *
+     * @throws IllegalArgumentException if either is not one
+     */
+    private static X509Certificate certificate(String certificatePem, String authorityPem) {
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            factory.generateCertificate(new ByteArrayInputStream(authorityPem.getBytes(US_ASCII)));
+            return (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(certificatePem.getBytes(US_ASCII)));
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("The certificate of instance " + context.instanceId() + " is not readable: "
-                    + e.getMessage());
+            throw new IllegalArgumentException("A certificate is not readable: " + e.getMessage());
         }
     }
 

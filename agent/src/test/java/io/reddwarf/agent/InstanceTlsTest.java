@@ -62,6 +62,44 @@ final class InstanceTlsTest {
         }
     }
 
+    @Test
+    void theKeyOfferedWithAPollIsInstalledWithItsCertificateAndNoOtherCertificate() throws Exception {
+        LocalInstanceContext context = LocalInstanceContext.create("5d1e2a44-8f7b-4c55-9a1d-2b2e6c0f7a10",
+                new DatastoreVersion("10.11", "10.11.0"), new Flavor("1", "tiny", 512, 1, 1),
+                dir.resolve("offered"), dir.resolve("template"), "127.0.0.1", 23002);
+        InstanceTls.publicKey(context); // a pending key an interrupted run left
+        OfferedKeys keys = new OfferedKeys();
+        String offered = keys.offer();
+        assertThat(keys.offer()).as("offered again until a preparation takes it").isEqualTo(offered);
+        PublicKey publicKey = KeyFactory.getInstance("EC").generatePublic(
+                new X509EncodedKeySpec(Base64.getUrlDecoder().decode(offered)));
+
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        KeyPair authority = generator.generateKeyPair();
+        String authorityPem = pem(certificate(authority, authority.getPublic(), "authority"));
+        String issued = pem(certificate(authority, publicKey, "instance"));
+        com.fasterxml.jackson.databind.node.ObjectNode args = io.reddwarf.agent.protocol.Protocol.json().createObjectNode();
+        args.putObject("tls").put("request", true).put("certificate", issued).put("authority", authorityPem);
+        keys.delivered(new io.reddwarf.agent.protocol.Command("prep-1", context.instanceId(), "instance.prepare", args));
+        assertThat(keys.offer()).as("the next poll offers a new key").isNotEqualTo(offered);
+        KeyPair pair = keys.take("prep-1").orElseThrow();
+        assertThat(keys.take("prep-1")).as("handed out once").isEmpty();
+
+        String forAnotherKey = pem(certificate(authority, generator.generateKeyPair().getPublic(), "other"));
+        assertThatThrownBy(() -> InstanceTls.installOffered(context, pair, forAnotherKey, authorityPem))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not for the key offered");
+        assertThat(context.tls()).isEmpty();
+
+        InstanceTls.installOffered(context, pair, issued, authorityPem);
+        assertThat(context.tls()).isPresent();
+        Path key = context.tls().orElseThrow().privateKey();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+        try (var files = Files.list(context.confDir())) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("the pending key is gone")
+                    .noneMatch(n -> n.contains("pending"));
+        }
+    }
+
     private static java.security.cert.X509Certificate certificate(KeyPair issuer, PublicKey subject, String name)
             throws Exception {
         Date now = new Date();

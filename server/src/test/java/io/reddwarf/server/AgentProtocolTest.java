@@ -157,15 +157,36 @@ final class AgentProtocolTest {
         HttpResponse<String> none = send(tls, null, "/agent/v1/commands?wait=0&session=test");
         HttpResponse<String> good = send(tls, "1", "/agent/v1/commands?wait=0&session=test");
         HttpResponse<String> sessionless = send(tls, "1", "/agent/v1/commands?wait=0");
+        HttpResponse<String> badKey = send(tls, "1", "/agent/v1/commands?wait=0&session=test&tls_key=bm90LWEta2V5");
 
         assertThat(other.statusCode()).isEqualTo(400);
         assertThat(other.body()).contains("\"badRequest\"").contains("Unsupported agent protocol version '2'");
         assertThat(none.statusCode()).isEqualTo(400);
         assertThat(sessionless.statusCode()).isEqualTo(400);
         assertThat(sessionless.body()).contains("\"badRequest\"").contains("session must name");
+        assertThat(badKey.statusCode()).isEqualTo(400);
+        assertThat(badKey.body()).contains("\"badRequest\"").contains("tls_key must be a base64url DER EC public key");
         assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
         assertThat(good.headers().firstValue("Reddwarf-Agent-Protocol")).contains("1");
         assertThat(good.body()).isEqualTo("{\"commands\":[]}");
+    }
+
+    @Test
+    void anAgentGetsACertificateOnlyForAPreparationItIsRunning() throws Exception {
+        Path home = live.home.resolve("agent-d");
+        enrol("host-d", home);
+        SSLContext tls = tlsWith(home);
+        String publicKey = Base64.getEncoder().encodeToString(java.security.KeyPairGenerator.getInstance("EC")
+                .generateKeyPair().getPublic().getEncoded());
+
+        HttpResponse<String> unknown = post(tls, "/agent/v1/certificates",
+                "{\"command\": \"no-such-command\", \"public_key\": \"" + publicKey + "\"}");
+        HttpResponse<String> malformed = post(tls, "/agent/v1/certificates", "{\"command\": \"x\"}");
+
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(403);
+        assertThat(unknown.body()).contains("\"forbidden\"").contains("is not a preparation this agent is running");
+        assertThat(malformed.statusCode()).as(malformed.body()).isEqualTo(400);
+        assertThat(malformed.body()).contains("\"badRequest\"").contains("public_key");
     }
 
     @Test
@@ -206,6 +227,14 @@ final class AgentProtocolTest {
             request.header("Reddwarf-Agent-Protocol", version);
         }
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(SSLContext tls, String path, String body) throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls).build();
+        return client.send(HttpRequest.newBuilder(URI.create(live.server.agentListener().toString()).resolve(path))
+                .timeout(Duration.ofSeconds(10)).header("Reddwarf-Agent-Protocol", "1")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static SSLContext tlsWith(Path home) throws Exception {

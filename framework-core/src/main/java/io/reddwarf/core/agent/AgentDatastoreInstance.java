@@ -15,7 +15,6 @@ import io.reddwarf.backup.pipeline.DataKeys;
 import io.reddwarf.backup.pipeline.StoredBackup;
 import io.reddwarf.core.provider.InstanceBackups;
 import io.reddwarf.core.provider.InstanceConfiguration;
-import io.reddwarf.core.tls.CertificateAuthority;
 import io.reddwarf.spi.BackupStrategy;
 import io.reddwarf.spi.BackupStrategy.BackupMetadata;
 import io.reddwarf.spi.DatabaseAdmin;
@@ -61,22 +60,21 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
     private final String agentId;
     private final String instanceId;
     private final InstanceWire.Spec spec;
-    private final Optional<CertificateAuthority> authority;
+    private final boolean certify;
     /** The last probe's answer: the health loop asks for the errors right after the status. */
     private volatile Probe lastProbe;
 
     public AgentDatastoreInstance(AgentService agents, String agentId, String instanceId, InstanceWire.Spec spec) {
-        this(agents, agentId, instanceId, spec, Optional.empty());
+        this(agents, agentId, instanceId, spec, false);
     }
 
     /**
-     * @param authority the deployment's CA, when the agent makes the instance's TLS key: a
-     *                  preparation first has the agent make the key and installs the certificate
-     *                  the authority issues for it
+     * @param certify whether a preparation has the agent make the instance's TLS key and have the
+     *                deployment's CA certify it ({@link AgentService#certify}) before the engine starts
      */
     public AgentDatastoreInstance(AgentService agents, String agentId, String instanceId, InstanceWire.Spec spec,
-            Optional<CertificateAuthority> authority) {
-        this.authority = requireNonNull(authority, "authority is null");
+            boolean certify) {
+        this.certify = certify;
         this.agents = requireNonNull(agents, "agents is null");
         this.agentId = requireNonNull(agentId, "agentId is null");
         this.instanceId = requireNonNull(instanceId, "instanceId is null");
@@ -90,45 +88,32 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
 
     @Override
     public void prepare(PrepareRequest request) {
-        Optional<ObjectNode> tls = certificate();
         call("instance.prepare", LIFECYCLE, args -> {
             args.set("request", InstanceWire.prepare(request));
-            tls.ifPresent(t -> args.set("tls", t));
+            withPreparation(args);
         });
     }
 
     @Override
     public void prepareForPhysicalRestore(PrepareRequest request) {
-        Optional<ObjectNode> tls = certificate();
         call("instance.prepare_for_physical_restore", LIFECYCLE, args -> {
             args.set("request", InstanceWire.prepare(request));
-            tls.ifPresent(t -> args.set("tls", t));
+            withPreparation(args);
         });
     }
 
     /**
-     * Has the agent make the instance's TLS key (its directories with it) unless it has one, and
-     * returns the certificate the authority issues for its public key, which the preparation
-     * carries for the agent to install: the private key never leaves the agent's host.
+     * What a preparation carries besides its request: the configuration the instance starts with,
+     * when the configuration service wrote it for the preparation; and the ask to make the
+     * instance's TLS key, unless it has one, and have its public key certified while it prepares
+     * (the private key never leaves the agent's host). Neither costs a command of its own.
      */
-    private Optional<ObjectNode> certificate() {
-        if (authority.isEmpty()) {
-            return Optional.empty();
+    private void withPreparation(ObjectNode args) {
+        agents.takeConfigurationForPreparation(instanceId).ifPresent(values -> args.set("configuration",
+                InstanceWire.values(values)));
+        if (certify) {
+            args.set("tls", Protocol.json().createObjectNode().put("request", true));
         }
-        JsonNode key = call("instance.tls_key", LIFECYCLE, args -> {});
-        if (key.path("installed").asBoolean()) {
-            return Optional.empty();
-        }
-        java.security.PublicKey publicKey;
-        try {
-            publicKey = java.security.KeyFactory.getInstance("EC").generatePublic(new java.security.spec.X509EncodedKeySpec(
-                    java.util.Base64.getDecoder().decode(InstanceWire.text(key, "public_key"))));
-        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
-            throw new DatastoreException("The agent answered with a public key that is not one: " + e.getMessage(), e);
-        }
-        return Optional.of(Protocol.json().createObjectNode()
-                .put("certificate", authority.get().issueInstance(publicKey, instanceId, spec.address()))
-                .put("authority", authority.get().certificatePem()));
     }
 
     @Override
@@ -208,6 +193,7 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
 
     @Override
     public void destroy() {
+        agents.takeConfigurationForPreparation(instanceId);
         call("instance.destroy", LIFECYCLE, args -> {});
     }
 
@@ -315,6 +301,11 @@ public final class AgentDatastoreInstance implements DatastoreInstance {
             @Override
             public void write(Map<String, String> values) {
                 call("config.write", LIFECYCLE, args -> args.set("values", InstanceWire.values(values)));
+            }
+
+            @Override
+            public void writeForPreparation(Map<String, String> values) {
+                agents.configureForPreparation(instanceId, values);
             }
 
             @Override

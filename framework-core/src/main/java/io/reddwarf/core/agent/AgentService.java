@@ -92,6 +92,8 @@ public final class AgentService {
     private final long startedNanos = System.nanoTime();
     /** How far the commands in progress have got, from their agents' latest heartbeats, by command id. */
     private final ConcurrentHashMap<Tracked, Heartbeat.Progress> progress = new ConcurrentHashMap<>();
+    /** The configuration each instance about to be prepared starts with, until its preparation takes it. */
+    private final ConcurrentHashMap<String, java.util.Map<String, String>> preparedConfigurations = new ConcurrentHashMap<>();
 
     /** A command as its agent names it in heartbeats: an agent reports only on its own commands. */
     private record Tracked(String agentId, String command) {}
@@ -235,6 +237,17 @@ public final class AgentService {
      * up to {@code wait} for one to appear.
      */
     public List<Command> poll(String agentId, String session, Duration wait) throws InterruptedException {
+        return poll(agentId, session, wait, Optional.empty());
+    }
+
+    /**
+     * As {@link #poll(String, String, Duration)}; the first preparation delivered that asks for a
+     * certificate carries one for {@code offered}, the public key the agent made and offered with
+     * this poll, issued for the instance and address of the stored command ({@code tls.certificate},
+     * {@code tls.authority}); others certify a key of their own while they run ({@link #certify}).
+     */
+    public List<Command> poll(String agentId, String session, Duration wait, Optional<java.security.PublicKey> offered)
+            throws InterruptedException {
         heardFrom(agentId);
         long deadline = System.nanoTime() + wait.toNanos();
         Signal signal = commandSignals.computeIfAbsent(agentId, k -> new Signal());
@@ -244,9 +257,18 @@ public final class AgentService {
             long left = deadline - System.nanoTime();
             if (!rows.isEmpty() || left <= 0) {
                 List<Command> commands = new ArrayList<>();
+                Optional<java.security.PublicKey> unused = offered;
                 for (AgentCommandsRecord row : rows) {
-                    commands.add(new Command(row.getId(), row.getInstanceId(), row.getOperation(),
-                            read(box.open(row.getArguments()))));
+                    JsonNode arguments = read(box.open(row.getArguments()));
+                    if (unused.isPresent() && PREPARATIONS.contains(row.getOperation())
+                            && arguments.path("tls").path("request").asBoolean()
+                            && arguments.get("tls") instanceof com.fasterxml.jackson.databind.node.ObjectNode tls) {
+                        String address = InstanceWire.spec(InstanceWire.field(arguments, "instance")).address();
+                        tls.put("certificate", authority.issueInstance(unused.get(), row.getInstanceId(), address))
+                                .put("authority", authority.certificatePem());
+                        unused = Optional.empty();
+                    }
+                    commands.add(new Command(row.getId(), row.getInstanceId(), row.getOperation(), arguments));
                 }
                 return commands;
             }
@@ -273,6 +295,71 @@ public final class AgentService {
             }
         }
         return acknowledged;
+    }
+
+    /**
+     * Keeps the configuration the instance's next preparation carries to its agent (in memory: a
+     * control plane that restarts builds the instance again, configuration first).
+     */
+    public void configureForPreparation(String instanceId, java.util.Map<String, String> values) {
+        preparedConfigurations.put(instanceId, java.util.Map.copyOf(values));
+    }
+
+    /** The configuration kept for the instance's preparation, handed out once. */
+    public Optional<java.util.Map<String, String>> takeConfigurationForPreparation(String instanceId) {
+        return Optional.ofNullable(preparedConfigurations.remove(instanceId));
+    }
+
+    /** The operations during which an agent may have its instance's key certified. */
+    private static final java.util.Set<String> PREPARATIONS = java.util.Set.of("instance.prepare",
+            "instance.prepare_for_physical_restore");
+
+    /**
+     * Signs the public key agent {@code agentId} made for the instance of its preparation command
+     * {@code request.command()}: the command must be the agent's own, delivered and unanswered, a
+     * preparation that asked for a certificate. The instance and the address the certificate names
+     * come from the command the control plane stored, so an agent can have a key certified only for
+     * an instance it is preparing now, as that instance.
+     */
+    public io.reddwarf.agent.protocol.CertificateRequest.Issued certify(String agentId,
+            io.reddwarf.agent.protocol.CertificateRequest request) {
+        heardFrom(agentId);
+        AgentCommandsRecord row = agents.findCommand(request.command())
+                .filter(r -> r.getAgentId().equals(agentId) && AgentRepository.PENDING.equals(r.getState())
+                        && r.getDeliveredTo() != null && PREPARATIONS.contains(r.getOperation()))
+                .orElseThrow(() -> {
+                    LOG.warn("Refused agent {} a certificate: command {} is not a preparation it is running", agentId,
+                            request.command());
+                    return ReddwarfException.forbidden("Command " + request.command()
+                            + " is not a preparation this agent is running.");
+                });
+        JsonNode arguments = read(box.open(row.getArguments()));
+        if (!arguments.path("tls").path("request").asBoolean()) {
+            throw ReddwarfException.forbidden("Command " + request.command() + " did not ask for a certificate.");
+        }
+        java.security.PublicKey publicKey;
+        try {
+            publicKey = ecPublicKey(java.util.Base64.getDecoder().decode(request.publicKey()));
+        } catch (IllegalArgumentException e) {
+            throw ReddwarfException.badRequest("public_key is not a base64 DER EC public key: " + e.getMessage());
+        }
+        String address = InstanceWire.spec(InstanceWire.field(arguments, "instance")).address();
+        String certificate = authority.issueInstance(publicKey, row.getInstanceId(), address);
+        LOG.info("Issued the TLS certificate of instance {} for the key agent {} made", row.getInstanceId(), agentId);
+        return new io.reddwarf.agent.protocol.CertificateRequest.Issued(certificate, authority.certificatePem());
+    }
+
+    /**
+     * The EC public key in {@code der} (X.509 SubjectPublicKeyInfo).
+     *
+     * @throws IllegalArgumentException if it is not one
+     */
+    public static java.security.PublicKey ecPublicKey(byte[] der) {
+        try {
+            return java.security.KeyFactory.getInstance("EC").generatePublic(new java.security.spec.X509EncodedKeySpec(der));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** Queues a command for the agent; returns its id. */

@@ -140,7 +140,7 @@ final class ConfigurationWorkflow implements ConfigurationHook {
         }
         Map<String, String> desired = row.getConfigurationId() == null ? Map.of()
                 : repository.values(row.getConfigurationId());
-        contexts.configuration(renderer.get(), context).write(desired);
+        contexts.configuration(renderer.get(), context).writeForPreparation(desired);
         repository.markApplied(row.getId(), row.getConfigSeq(), json(desired), false, null);
     }
 

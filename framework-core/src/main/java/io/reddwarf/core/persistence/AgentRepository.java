@@ -53,7 +53,8 @@ public final class AgentRepository {
         dsl.insertInto(AGENT_COMMANDS).set(AGENT_COMMANDS.ID, id).set(AGENT_COMMANDS.AGENT_ID, agentId)
                 .set(AGENT_COMMANDS.INSTANCE_ID, instanceId).set(AGENT_COMMANDS.OPERATION, operation)
                 .set(AGENT_COMMANDS.ARGUMENTS, arguments).set(AGENT_COMMANDS.STATE, PENDING)
-                .set(AGENT_COMMANDS.CREATED_AT, InstanceRepository.utc(at)).execute();
+                .set(AGENT_COMMANDS.CREATED_AT, InstanceRepository.utc(at))
+                .set(AGENT_COMMANDS.QUEUED_AT, InstanceRepository.utc(at)).execute();
     }
 
     /**
@@ -66,7 +67,7 @@ public final class AgentRepository {
             List<AgentCommandsRecord> pending = tx.selectFrom(AGENT_COMMANDS)
                     .where(AGENT_COMMANDS.AGENT_ID.eq(agentId), AGENT_COMMANDS.STATE.eq(PENDING),
                             AGENT_COMMANDS.DELIVERED_TO.isNull().or(AGENT_COMMANDS.DELIVERED_TO.ne(session)))
-                    .orderBy(AGENT_COMMANDS.CREATED_AT, AGENT_COMMANDS.ID).limit(limit).fetch();
+                    .orderBy(AGENT_COMMANDS.QUEUED_AT, AGENT_COMMANDS.CREATED_AT, AGENT_COMMANDS.ID).limit(limit).fetch();
             if (!pending.isEmpty()) {
                 tx.update(AGENT_COMMANDS).set(AGENT_COMMANDS.DELIVERED_AT, InstanceRepository.utc(at))
                         .set(AGENT_COMMANDS.DELIVERED_TO, session)

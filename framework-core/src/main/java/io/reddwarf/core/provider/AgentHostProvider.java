@@ -136,7 +136,7 @@ public final class AgentHostProvider implements InstanceProvider {
 
     private AgentDatastoreInstance handle(String type, InstanceContext context) {
         return new AgentDatastoreInstance(agents, agentId(), context.instanceId(), new InstanceWire.Spec(type,
-                context.version(), context.flavor(), context.bindAddress(), context.port()), Optional.of(authority));
+                context.version(), context.flavor(), context.bindAddress(), context.port()), true);
     }
 
     /**

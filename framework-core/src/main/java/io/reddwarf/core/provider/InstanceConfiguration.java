@@ -16,6 +16,15 @@ public interface InstanceConfiguration {
     /** Writes the configuration file for {@code values}, keeping the previous one. */
     void write(Map<String, String> values);
 
+    /**
+     * Writes the configuration file an instance about to be prepared starts with: it is in place
+     * when the preparation starts. Where the driver runs elsewhere it may travel with the
+     * preparation instead of ahead of it, which spares a new instance one round trip to its host.
+     */
+    default void writeForPreparation(Map<String, String> values) {
+        write(values);
+    }
+
     /** Puts back the previous configuration file; the values it holds, if there was one. */
     Optional<Map<String, String>> restorePrevious();
 

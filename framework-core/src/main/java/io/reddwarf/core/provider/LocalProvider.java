@@ -134,7 +134,7 @@ public final class LocalProvider implements InstanceProvider {
 
     private AgentDatastoreInstance agentHandle(String type, InstanceContext context) {
         return new AgentDatastoreInstance(agents, agentId, context.instanceId(), new InstanceWire.Spec(type,
-                context.version(), context.flavor(), context.bindAddress(), context.port()), Optional.of(authority));
+                context.version(), context.flavor(), context.bindAddress(), context.port()), true);
     }
 
     @Override

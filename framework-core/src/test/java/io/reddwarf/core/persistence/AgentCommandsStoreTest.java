@@ -1,6 +1,7 @@
 package io.reddwarf.core.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reddwarf.agent.protocol.Command;
@@ -52,6 +53,22 @@ final class AgentCommandsStoreTest extends BothStateStores {
                     .containsExactly(id);
             assertThat(agents.await(id, Duration.ZERO)).get().extracting(Result::outcome).isEqualTo(Result.OK);
             assertThat(agents.poll(agent, "session-3", Duration.ZERO)).as("answered commands").isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void commandsQueuedWithinOneSecondAreDeliveredInTheOrderTheyWereQueued(String store) throws Exception {
+        try (Database database = open(store)) {
+            AgentService agents = service(database, store);
+            String agent = agents.enrol("order-" + store).agent().id();
+            String instance = UUID.randomUUID().toString();
+            List<String> queued = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                queued.add(agents.submit(agent, Optional.of(instance), "instance.status", Protocol.json().createObjectNode()));
+            }
+            assertThat(agents.poll(agent, "session-1", Duration.ZERO)).extracting(Command::id)
+                    .containsExactlyElementsOf(queued);
         }
     }
 
@@ -129,5 +146,79 @@ final class AgentCommandsStoreTest extends BothStateStores {
             assertThat(answer).as("no agent answered").isEmpty();
             assertThat(agents.poll(agent, "late", Duration.ZERO)).as("the agent that comes back later").isEmpty();
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void aPreparationIsCertifiedForTheKeyOfferedWithThePollOrOnRequestOnlyWhileItRuns(String store) throws Exception {
+        try (Database database = open(store)) {
+            AgentService agents = service(database, store);
+            String agent = agents.enrol("tls-" + store).agent().id();
+            String stranger = agents.enrol("tls-stranger-" + store).agent().id();
+            String first = UUID.randomUUID().toString();
+            String second = UUID.randomUUID().toString();
+            String firstPrep = agents.submit(agent, Optional.of(first), "instance.prepare", preparation("10.0.0.7"));
+            String secondPrep = agents.submit(agent, Optional.of(second), "instance.prepare", preparation("10.0.0.8"));
+            String start = agents.submit(agent, Optional.of(first), "instance.start", Protocol.json().createObjectNode());
+            java.security.KeyPair offered = ecKeyPair();
+
+            List<Command> delivered = agents.poll(agent, "session-1", Duration.ZERO, Optional.of(offered.getPublic()));
+
+            assertThat(delivered).extracting(Command::id).containsExactly(firstPrep, secondPrep, start);
+            var tls = delivered.get(0).arguments().get("tls");
+            java.security.cert.X509Certificate issued = certificate(tls.get("certificate").asText());
+            assertThat(issued.getPublicKey()).as("the first preparation's certificate is for the offered key")
+                    .isEqualTo(offered.getPublic());
+            assertThat(issued.getSubjectX500Principal().getName()).contains("CN=" + first);
+            assertThat(issued.getSubjectAlternativeNames().toString()).contains("10.0.0.7");
+            assertThat(tls.get("authority").asText()).contains("BEGIN CERTIFICATE");
+            assertThat(delivered.get(1).arguments().get("tls").has("certificate")).as("one offered key, one certificate")
+                    .isFalse();
+
+            // the second preparation has its own key certified while it runs, as its own instance
+            java.security.KeyPair own = ecKeyPair();
+            String ownKey = java.util.Base64.getEncoder().encodeToString(own.getPublic().getEncoded());
+            var answer = agents.certify(agent, new io.reddwarf.agent.protocol.CertificateRequest(secondPrep, ownKey));
+            java.security.cert.X509Certificate second509 = certificate(answer.certificate());
+            assertThat(second509.getPublicKey()).isEqualTo(own.getPublic());
+            assertThat(second509.getSubjectX500Principal().getName()).contains("CN=" + second);
+            assertThat(second509.getSubjectAlternativeNames().toString()).contains("10.0.0.8").doesNotContain("10.0.0.7");
+
+            // refused: another agent's preparation, a command that is no preparation, an answered one
+            assertThatThrownBy(() -> agents.certify(stranger, new io.reddwarf.agent.protocol.CertificateRequest(secondPrep,
+                    ownKey))).isInstanceOf(io.reddwarf.core.ReddwarfException.class).hasMessageContaining("not a preparation");
+            assertThatThrownBy(() -> agents.certify(agent, new io.reddwarf.agent.protocol.CertificateRequest(start, ownKey)))
+                    .isInstanceOf(io.reddwarf.core.ReddwarfException.class).hasMessageContaining("not a preparation");
+            agents.complete(agent, List.of(Result.ok(secondPrep, Protocol.json().createObjectNode())));
+            assertThatThrownBy(() -> agents.certify(agent, new io.reddwarf.agent.protocol.CertificateRequest(secondPrep,
+                    ownKey))).isInstanceOf(io.reddwarf.core.ReddwarfException.class).hasMessageContaining("not a preparation");
+
+            // delivered again to a restarted agent: a certificate for the key it offers now
+            java.security.KeyPair later = ecKeyPair();
+            List<Command> again = agents.poll(agent, "session-2", Duration.ZERO, Optional.of(later.getPublic()));
+            assertThat(again).extracting(Command::id).containsExactly(firstPrep, start);
+            assertThat(certificate(again.get(0).arguments().get("tls").get("certificate").asText()).getPublicKey())
+                    .isEqualTo(later.getPublic());
+        }
+    }
+
+    private static ObjectNode preparation(String address) {
+        ObjectNode args = Protocol.json().createObjectNode();
+        args.set("instance", io.reddwarf.agent.protocol.InstanceWire.spec(new io.reddwarf.agent.protocol.InstanceWire.Spec(
+                "mariadb", new io.reddwarf.spi.DatastoreVersion("10.11", "10.11.6"),
+                new io.reddwarf.spi.Flavor("1", "tiny", 512, 1, 1), address, 23001)));
+        args.putObject("tls").put("request", true);
+        return args;
+    }
+
+    private static java.security.KeyPair ecKeyPair() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+
+    private static java.security.cert.X509Certificate certificate(String pem) throws Exception {
+        return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
 }

@@ -1,5 +1,6 @@
 package io.reddwarf.server.agent;
 
+import io.reddwarf.agent.protocol.CertificateRequest;
 import io.reddwarf.agent.protocol.Command;
 import io.reddwarf.agent.protocol.Heartbeat;
 import io.reddwarf.agent.protocol.Protocol;
@@ -43,7 +44,15 @@ public final class AgentResource {
     @GET
     @Path("commands")
     public String commands(@QueryParam("wait") String wait, @QueryParam("session") String session,
-            @Context ContainerRequestContext request) throws IOException {
+            @QueryParam("tls_key") String tlsKey, @Context ContainerRequestContext request) throws IOException {
+        java.util.Optional<java.security.PublicKey> offered = java.util.Optional.empty();
+        if (tlsKey != null && !tlsKey.isEmpty()) {
+            try {
+                offered = java.util.Optional.of(AgentService.ecPublicKey(java.util.Base64.getUrlDecoder().decode(tlsKey)));
+            } catch (IllegalArgumentException e) {
+                throw ReddwarfException.badRequest("tls_key must be a base64url DER EC public key: " + e.getMessage());
+            }
+        }
         if (session == null || !SESSION.matcher(session).matches()) {
             throw ReddwarfException.badRequest("session must name the agent process's session: 1-36 letters, digits or '-'.");
         }
@@ -57,7 +66,7 @@ public final class AgentResource {
             throw ReddwarfException.badRequest("wait must be a whole number of seconds from 0 to " + Protocol.MAX_WAIT_SECONDS + ".");
         }
         try {
-            return Protocol.json().writeValueAsString(new Command.Batch(agents.poll(agent(request), session, Duration.ofSeconds(seconds))));
+            return Protocol.json().writeValueAsString(new Command.Batch(agents.poll(agent(request), session, Duration.ofSeconds(seconds), offered)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Protocol.json().writeValueAsString(new Command.Batch(null));
@@ -69,6 +78,12 @@ public final class AgentResource {
     public String results(String body, @Context ContainerRequestContext request) throws IOException {
         Result.Batch batch = read(body, Result.Batch.class);
         return Protocol.json().writeValueAsString(new Result.Acknowledgement(agents.complete(agent(request), batch.results())));
+    }
+
+    @POST
+    @Path("certificates")
+    public String certificates(String body, @Context ContainerRequestContext request) throws IOException {
+        return Protocol.json().writeValueAsString(agents.certify(agent(request), read(body, CertificateRequest.class)));
     }
 
     private static String agent(ContainerRequestContext request) {
