@@ -139,12 +139,15 @@ final class MySqlFamilyInstance implements DatastoreInstance {
         context.processes().stop(DAEMON, STOP_GRACE);
 
         long started = System.nanoTime();
-        Path template = new DataDirTemplate(engine, binaries, context).ensure();
+        DataDirTemplate templates = new DataDirTemplate(engine, binaries, context);
+        Path template = templates.ensure();
         long templateMillis = millisSince(started);
 
         started = System.nanoTime();
         deleteContents(context.dataDir());
-        copyTree(template, context.dataDir());
+        if (!templates.takeSpare(template, context.dataDir())) {
+            copyTree(template, context.dataDir());
+        }
         // MySQL derives the server's UUID from it, and generates keys and certificates at
         // initialisation: each instance must get its own, not the template's.
         deleteTree(context.dataDir().resolve("auto.cnf"));
@@ -177,6 +180,8 @@ final class MySqlFamilyInstance implements DatastoreInstance {
         } catch (IOException e) {
             throw new DatastoreException("Could not mark instance " + context.instanceId() + " as prepared.", e);
         }
+        // the next preparation's copy is made now, while nobody waits for it
+        templates.refillSpare(template);
         PrepareTimings timings = new PrepareTimings(templateMillis, copyMillis, startMillis, sqlMillis);
         LOG.info("Prepared {} instance {}: template {} ms, copy {} ms, start {} ms, accounts {} ms", type(),
                 context.instanceId(), templateMillis, copyMillis, startMillis, sqlMillis);

@@ -53,4 +53,61 @@ final class DataDirTemplateTest {
             MySqlFamilyInstance.deleteTree(root);
         }
     }
+
+    @Test
+    void aSpareCopyIsMadeAfterAPreparationAndMovedIntoTheNextDataDirectoryOnce() throws Exception {
+        DatastoreVersion version = MariaDbFixture.requireServer(new MariaDbDatastore());
+        Path root = MariaDbFixture.ROOT.resolve("spare-" + UUID.randomUUID().toString().substring(0, 8));
+        Path templates = root.resolve("templates");
+        try {
+            // a template's shape without running the engine: the spare logic only moves files
+            Path template = templates.resolve("mariadb-datadir");
+            Files.createDirectories(template.resolve("mysql"));
+            Files.writeString(template.resolve("ibdata1"), "system tablespace");
+            Files.writeString(template.resolve("mysql").resolve("user.MAD"), "accounts");
+            LocalInstanceContext first = LocalInstanceContext.create(UUID.randomUUID().toString(), version,
+                    MariaDbFixture.FLAVOR, root.resolve("a"), templates, "127.0.0.1", MariaDbFixture.freePort());
+            DataDirTemplate templateOfFirst = new DataDirTemplate(new MariaDbEngine(), Binaries.fromEnvironment(), first);
+            Files.createDirectories(first.dataDir());
+
+            assertThat(templateOfFirst.takeSpare(template, first.dataDir())).as("no spare before any preparation").isFalse();
+            templateOfFirst.refillSpare(template);
+            Path spare;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (true) {
+                try (Stream<Path> entries = Files.list(templates)) {
+                    spare = entries.filter(p -> p.getFileName().toString().startsWith("mariadb-spare-")).findFirst().orElse(null);
+                }
+                if (spare != null || System.nanoTime() > deadline) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            assertThat(spare).as("the spare copy made in the background").isNotNull();
+            assertThat(Files.getPosixFilePermissions(spare)).as("the spare is private like the template")
+                    .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+
+            LocalInstanceContext second = LocalInstanceContext.create(UUID.randomUUID().toString(), version,
+                    MariaDbFixture.FLAVOR, root.resolve("b"), templates, "127.0.0.1", MariaDbFixture.freePort());
+            Files.createDirectories(second.dataDir());
+            DataDirTemplate templateOfSecond = new DataDirTemplate(new MariaDbEngine(), Binaries.fromEnvironment(), second);
+            assertThat(templateOfSecond.takeSpare(template, second.dataDir())).isTrue();
+            assertThat(Files.readString(second.dataDir().resolve("mysql").resolve("user.MAD"))).isEqualTo("accounts");
+            assertThat(Files.readString(second.dataDir().resolve("ibdata1"))).isEqualTo("system tablespace");
+            assertThat(spare).as("a spare is handed out once").doesNotExist();
+            try (Stream<Path> left = Files.list(templates)) {
+                assertThat(left.map(p -> p.getFileName().toString())).as("no claimed leftovers")
+                        .containsExactly("mariadb-datadir");
+            }
+            assertThat(Files.readString(template.resolve("ibdata1"))).as("the template itself").isEqualTo("system tablespace");
+
+            LocalInstanceContext third = LocalInstanceContext.create(UUID.randomUUID().toString(), version,
+                    MariaDbFixture.FLAVOR, root.resolve("c"), templates, "127.0.0.1", MariaDbFixture.freePort());
+            Files.createDirectories(third.dataDir());
+            assertThat(new DataDirTemplate(new MariaDbEngine(), Binaries.fromEnvironment(), third)
+                    .takeSpare(template, third.dataDir())).as("the spare was taken").isFalse();
+        } finally {
+            MySqlFamilyInstance.deleteTree(root);
+        }
+    }
 }
