@@ -140,6 +140,7 @@ public final class InstanceRepository {
             } catch (IntegrityConstraintViolationException e) {
                 // another create took this port between our read and insert: look again
             } catch (DataAccessException e) {
+                // only a unique key: a deadlock would have rolled back the caller's whole transaction
                 if (e.sqlState() == null || !e.sqlState().startsWith("23")) {
                     throw e;
                 }
@@ -176,12 +177,22 @@ public final class InstanceRepository {
             } catch (IntegrityConstraintViolationException e) {
                 // another create or move took this port between our read and update: look again
             } catch (DataAccessException e) {
-                if (e.sqlState() == null || !e.sqlState().startsWith("23")) {
+                if (!lostRace(e)) {
                     throw e;
                 }
             }
         }
         throw new IllegalStateException("could not move instance " + id + " to another port after 20 attempts");
+    }
+
+    /**
+     * Whether a statement failed only because a concurrent one got there first: a unique key it
+     * took (SQLState class 23), or InnoDB chose it as a deadlock's victim while both locked the
+     * port index (40001). Either way a statement run on its own (autocommit) looks again.
+     */
+    private static boolean lostRace(DataAccessException e) {
+        String state = e.sqlState();
+        return state != null && (state.startsWith("23") || state.equals("40001"));
     }
 
     /** The lowest port of the range that no instance holds and {@code bindable} accepts. */
