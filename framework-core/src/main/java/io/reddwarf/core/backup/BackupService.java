@@ -23,6 +23,9 @@ public interface BackupService {
     /** The backups of one instance of the project; 404 if there is no such instance. */
     List<BackupView> listOfInstance(String projectId, String instanceId);
 
+    /** When the project's backup {@code backupId} was created, also once it is deleted; empty when it is not the project's. */
+    Optional<java.time.Instant> createdAt(String projectId, String backupId);
+
     /** @throws io.reddwarf.core.ReddwarfException 404 if missing, deleted or another project's */
     BackupView get(String projectId, String backupId);
 

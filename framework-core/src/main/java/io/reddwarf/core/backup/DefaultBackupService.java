@@ -132,6 +132,12 @@ public final class DefaultBackupService implements BackupService {
     }
 
     @Override
+    public Optional<java.time.Instant> createdAt(String projectId, String backupId) {
+        return backups.find(backupId).filter(r -> r.getProjectId().equals(projectId))
+                .map(r -> InstanceRepository.instant(r.getCreatedAt()));
+    }
+
+    @Override
     public List<BackupView> listOfInstance(String projectId, String instanceId) {
         instances.findLive(projectId, instanceId)
                 .orElseThrow(() -> ReddwarfException.notFound("Resource " + instanceId + " cannot be found."));

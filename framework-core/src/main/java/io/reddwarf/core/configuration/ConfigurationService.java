@@ -16,6 +16,9 @@ public interface ConfigurationService {
 
     List<ConfigurationView> list(String projectId);
 
+    /** When the project's configuration group was created, also once it is deleted; empty when it is not the project's. */
+    Optional<java.time.Instant> createdAt(String projectId, String configurationId);
+
     /** @throws io.reddwarf.core.ReddwarfException 404 if missing, deleted or another project's */
     ConfigurationView get(String projectId, String id);
 

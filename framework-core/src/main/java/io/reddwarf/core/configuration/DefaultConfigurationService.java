@@ -89,6 +89,12 @@ public final class DefaultConfigurationService implements ConfigurationService {
     // ---- groups ---------------------------------------------------------------------------------
 
     @Override
+    public Optional<java.time.Instant> createdAt(String projectId, String configurationId) {
+        return repository.find(configurationId).filter(r -> r.getProjectId().equals(projectId))
+                .map(r -> InstanceRepository.instant(r.getCreatedAt()));
+    }
+
+    @Override
     public List<ConfigurationView> list(String projectId) {
         return repository.listLive(projectId).stream().map(this::view).toList();
     }

@@ -323,6 +323,12 @@ public final class DefaultInstanceService implements InstanceService {
     }
 
     @Override
+    public Optional<java.time.Instant> createdAt(Optional<String> projectId, String instanceId) {
+        return repository.find(instanceId).filter(r -> projectId.map(p -> p.equals(r.getProjectId())).orElse(true))
+                .map(r -> InstanceRepository.instant(r.getCreatedAt()));
+    }
+
+    @Override
     public List<ManagedInstance> listAll(Optional<Boolean> deleted, Optional<String> projectId) {
         return repository.listAll(deleted, projectId).stream().map(DefaultInstanceService::managed).toList();
     }

@@ -57,6 +57,13 @@ public interface InstanceService {
      */
     List<ManagedInstance> listAll(Optional<Boolean> deleted, Optional<String> projectId);
 
+    /**
+     * When instance {@code instanceId} was created, also once it is deleted (where a list paged
+     * after it goes on); empty when it is not {@code projectId}'s, or, without a project, no
+     * instance at all.
+     */
+    Optional<java.time.Instant> createdAt(Optional<String> projectId, String instanceId);
+
     /** Administrators: any project's instance, also a deleted one. 404 if there never was one. */
     ManagedInstance getAny(String instanceId);
 

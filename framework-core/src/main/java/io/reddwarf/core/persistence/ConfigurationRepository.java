@@ -47,6 +47,11 @@ public final class ConfigurationRepository {
         }
     }
 
+    /** The group, also a deleted one. */
+    public Optional<ConfigurationsRecord> find(String id) {
+        return dsl.selectFrom(CONFIGURATIONS).where(CONFIGURATIONS.ID.eq(id)).fetchOptional();
+    }
+
     public Optional<ConfigurationsRecord> findLive(String projectId, String id) {
         return dsl.selectFrom(CONFIGURATIONS)
                 .where(CONFIGURATIONS.ID.eq(id), CONFIGURATIONS.PROJECT_ID.eq(projectId),

@@ -14,10 +14,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,9 +68,13 @@ public final class AgentsResource {
     }
 
     @GET
-    public Map<String, Object> list(@Context ContainerRequestContext request) {
+    public Map<String, Object> list(@QueryParam("limit") String limit, @QueryParam("marker") String marker,
+            @Context UriInfo uriInfo, @Context ContainerRequestContext request) {
         MgmtResource.requireAdmin(request);
-        return Map.of("agents", agents.list().stream().map(AgentsResource::view).toList());
+        // agents are revoked, never removed: every marker that names one is in the list
+        return Pages.page("agents", agents.list(), Pages.Order.byCreation(AgentService.AgentView::id,
+                AgentService.AgentView::created, id -> Optional.empty()), AgentsResource::view, limit, marker,
+                uriInfo, "an agent");
     }
 
     @GET

@@ -3,6 +3,7 @@ package io.reddwarf.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.reddwarf.core.ReddwarfException;
 import io.reddwarf.core.backup.BackupService;
+import io.reddwarf.core.backup.BackupView;
 import io.reddwarf.core.backup.CreateBackupRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -13,7 +14,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import java.util.Optional;
@@ -32,9 +35,16 @@ public final class BackupsResource {
     @GET
     @Path("backups")
     public Map<String, Object> list(@PathParam("project_id") String project, @QueryParam("instance_id") String instanceId,
-            @QueryParam("datastore") String datastore) {
-        return Map.of("backups", backups.list(project, Optional.ofNullable(instanceId).filter(s -> !s.isEmpty()),
-                Optional.ofNullable(datastore).filter(s -> !s.isEmpty())).stream().map(Views.BackupJson::of).toList());
+            @QueryParam("datastore") String datastore, @QueryParam("limit") String limit,
+            @QueryParam("marker") String marker, @Context UriInfo uriInfo) {
+        return Pages.page("backups", backups.list(project, Optional.ofNullable(instanceId).filter(s -> !s.isEmpty()),
+                Optional.ofNullable(datastore).filter(s -> !s.isEmpty())), order(backups, project),
+                Views.BackupJson::of, limit, marker, uriInfo, "a backup of this project");
+    }
+
+    /** Backups oldest first; a marker may name a backup deleted since. */
+    static Pages.Order<BackupView> order(BackupService backups, String project) {
+        return Pages.Order.byCreation(BackupView::id, BackupView::created, id -> backups.createdAt(project, id));
     }
 
     /** Trove answers a backup create with 202 and the backup in NEW. */

@@ -2,6 +2,7 @@ package io.reddwarf.server.api;
 
 import io.reddwarf.core.configuration.ApplyPlan;
 import io.reddwarf.core.configuration.ConfigurationService;
+import io.reddwarf.core.configuration.ConfigurationView;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -13,8 +14,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.Map;
 
 /**
@@ -33,9 +36,11 @@ public final class ConfigurationsResource {
     }
 
     @GET
-    public Map<String, Object> list(@PathParam("project_id") String project) {
-        return Map.of("configurations", configurations.list(project).stream()
-                .map(ConfigurationViews.Summary::of).toList());
+    public Map<String, Object> list(@PathParam("project_id") String project, @QueryParam("limit") String limit,
+            @QueryParam("marker") String marker, @Context UriInfo uriInfo) {
+        return Pages.page("configurations", configurations.list(project), Pages.Order.byCreation(ConfigurationView::id,
+                ConfigurationView::created, id -> configurations.createdAt(project, id)),
+                ConfigurationViews.Summary::of, limit, marker, uriInfo, "a configuration group of this project");
     }
 
     @POST
@@ -53,9 +58,12 @@ public final class ConfigurationsResource {
 
     @GET
     @Path("{id}/instances")
-    public Map<String, Object> instances(@PathParam("project_id") String project, @PathParam("id") String id) {
-        return Map.of("instances", configurations.instances(project, id).stream()
-                .map(e -> new ConfigurationViews.InstanceRef(e.getKey(), e.getValue())).toList());
+    public Map<String, Object> instances(@PathParam("project_id") String project, @PathParam("id") String id,
+            @QueryParam("limit") String limit, @QueryParam("marker") String marker, @Context UriInfo uriInfo) {
+        // by id, as Trove lists them: a marker keeps its place once its instance is detached or deleted
+        return Pages.page("instances", configurations.instances(project, id), Pages.Order.byName(Map.Entry::getKey),
+                e -> new ConfigurationViews.InstanceRef(e.getKey(), e.getValue()), limit, marker, uriInfo,
+                "an instance of this group");
     }
 
     @PUT

@@ -36,7 +36,7 @@ public final class DatabasesResource {
     @GET
     public Map<String, Object> list(@PathParam("project_id") String project, @PathParam("instance_id") String id,
             @QueryParam("limit") String limit, @QueryParam("marker") String marker, @Context UriInfo uriInfo) {
-        return Pages.page("databases", accounts.listDatabases(project, id), DatabaseSpec::name,
+        return Pages.page("databases", accounts.listDatabases(project, id), Pages.Order.byName(DatabaseSpec::name),
                 Views.DatabaseJson::of, limit, marker, uriInfo, "a database of this instance");
     }
 

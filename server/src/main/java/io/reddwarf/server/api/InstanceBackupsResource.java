@@ -21,7 +21,10 @@ public final class InstanceBackupsResource {
     }
 
     @GET
-    public Map<String, Object> list(@PathParam("project_id") String project, @PathParam("instance_id") String instanceId) {
-        return Map.of("backups", backups.listOfInstance(project, instanceId).stream().map(Views.BackupJson::of).toList());
+    public Map<String, Object> list(@PathParam("project_id") String project, @PathParam("instance_id") String instanceId,
+            @jakarta.ws.rs.QueryParam("limit") String limit, @jakarta.ws.rs.QueryParam("marker") String marker,
+            @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uriInfo) {
+        return Pages.page("backups", backups.listOfInstance(project, instanceId), BackupsResource.order(backups, project),
+                Views.BackupJson::of, limit, marker, uriInfo, "a backup of this project");
     }
 }

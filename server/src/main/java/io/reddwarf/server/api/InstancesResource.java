@@ -44,14 +44,15 @@ public final class InstancesResource {
     }
 
     /**
-     * All instances, oldest first; with {@code limit} one page, followed by a {@code next} link
-     * carrying the {@code marker} (the last id shown) when more remain, as Trove pages.
+     * The project's instances, oldest first, a page at a time ({@link Pages}): the marker is the last
+     * id shown, and may name an instance deleted since.
      */
     @GET
     public Map<String, Object> list(@PathParam("project_id") String project, @QueryParam("limit") String limit,
             @QueryParam("marker") String marker, @Context UriInfo uriInfo) {
         Links links = new Links(uriInfo, project);
-        return Pages.page("instances", instances.list(project), InstanceView::id,
+        return Pages.page("instances", instances.list(project), Pages.Order.byCreation(InstanceView::id,
+                InstanceView::created, id -> instances.createdAt(java.util.Optional.of(project), id)),
                 i -> Views.InstanceJson.of(i, links), limit, marker, uriInfo, "an instance of this project");
     }
 

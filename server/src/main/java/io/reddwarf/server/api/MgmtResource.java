@@ -53,7 +53,8 @@ public final class MgmtResource {
         });
         List<ManagedInstance> all = instances.listAll(deletedFilter,
                 Optional.ofNullable(projectId).filter(p -> !p.isEmpty()));
-        return Pages.page("instances", all, m -> m.instance().id(), m -> Views.managed(m, uriInfo), limit, marker,
+        return Pages.page("instances", all, Pages.Order.byCreation(m -> m.instance().id(), m -> m.instance().created(),
+                id -> instances.createdAt(Optional.empty(), id)), m -> Views.managed(m, uriInfo), limit, marker,
                 uriInfo, "an instance");
     }
 

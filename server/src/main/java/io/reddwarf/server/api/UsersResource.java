@@ -45,7 +45,7 @@ public final class UsersResource {
     @GET
     public Map<String, Object> list(@PathParam("project_id") String project, @PathParam("instance_id") String id,
             @QueryParam("limit") String limit, @QueryParam("marker") String marker, @Context UriInfo uriInfo) {
-        return Pages.page("users", accounts.listUsers(project, id), u -> u.name() + "@" + u.host(),
+        return Pages.page("users", accounts.listUsers(project, id), Pages.Order.byName(u -> u.name() + "@" + u.host()),
                 Views.UserJson::of, limit, marker, uriInfo, "a user of this instance");
     }
 
