@@ -56,8 +56,12 @@ final class PackagedServer {
 
     /** Starts the server and waits until it answers; reads the demo project's credentials. */
     void start() throws Exception {
+        // the jar named relative to the working directory, as scripts/start names it: the local
+        // agent the server starts in its own directory must still find its classes
         process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "--port", Integer.toString(apiPort), "--home", home.toString())
+                "-jar", Path.of("").toAbsolutePath().relativize(JAR).toString(), "--port", Integer.toString(apiPort),
+                "--home", home.toString())
+                .directory(Path.of("").toAbsolutePath().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile()))
                 .start();

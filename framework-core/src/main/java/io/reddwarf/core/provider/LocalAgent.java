@@ -147,7 +147,7 @@ public final class LocalAgent implements AutoCloseable {
         // the backup pipeline it runs encrypts at a few GB/s only once C2 has compiled AES-GCM
         List<String> command = new ArrayList<>(List.of(java, "-Xss512k", "-XX:+UseSerialGC", "-Xmx128m",
                 "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
-                "-cp", System.getProperty("java.class.path"), MAIN_CLASS, "--home", home.toString()));
+                "-cp", absoluteClassPath(), MAIN_CLASS, "--home", home.toString()));
         try {
             Path log = home.resolve("agent.log");
             if (!Files.exists(log)) {
@@ -161,6 +161,18 @@ public final class LocalAgent implements AutoCloseable {
             throw new UncheckedIOException("cannot start the local agent (" + java + ")", e);
         }
         LOG.info("Started the local agent {} (pid {}); its log is {}", agentId, process.pid(), home.resolve("agent.log"));
+    }
+
+    /**
+     * This JVM's class path with every entry absolute: the agent runs in its own directory, and a
+     * server started as {@code java -jar server/target/reddwarf-server.jar} (as scripts/start does)
+     * has a relative one.
+     */
+    static String absoluteClassPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.isEmpty())
+                .map(entry -> Path.of(entry).toAbsolutePath().normalize().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     private synchronized void keepRunning() {
