@@ -16,6 +16,13 @@ def free_port():
         return s.getsockname()[1]
 
 
+def server_jvm_options():
+    """The JVM settings scripts/start runs the server with (and its class cache, made first if missing)."""
+    return subprocess.run(["bash", "-c", '. scripts/lib.sh; echo "${REDDWARF_SERVER_JVM_OPTIONS[@]}"; '
+                           'reddwarf_server_aot server/target/reddwarf-server.jar'],
+                          cwd=ROOT, check=True, capture_output=True, text=True).stdout.split()
+
+
 def start_server(scratch, port_range, properties=""):
     """Starts server/target/reddwarf-server.jar on scratch/home (with extra reddwarf.properties lines);
     returns (process, api port, home)."""
@@ -31,7 +38,8 @@ def start_server(scratch, port_range, properties=""):
     api_port = free_port()
     java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java")
     log = open(os.path.join(scratch, "server.log"), "w")
-    server = subprocess.Popen([java, "-jar", jar, "--port", str(api_port), "--home", home], stdout=log, stderr=log)
+    server = subprocess.Popen([java] + server_jvm_options() + ["-jar", jar, "--port", str(api_port), "--home", home],
+                              stdout=log, stderr=log)
     deadline = time.monotonic() + 60
     while True:
         try:

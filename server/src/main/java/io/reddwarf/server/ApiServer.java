@@ -83,6 +83,17 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(String bind, int port, CoreServices core, TokenAuthenticator authenticator,
             RateLimiter rateLimiter, long maxBodyBytes) {
+        requireNonNull(core, "core is null");
+        return start(bind, port, () -> core, authenticator, rateLimiter, maxBodyBytes);
+    }
+
+    /**
+     * As {@link #start(String, int, CoreServices, TokenAuthenticator, RateLimiter, long)}, with core
+     * services that may still be starting: {@code core} is asked when a request needs them (and
+     * waits for them), so what needs no core service, {@code GET /} say, is answered at once.
+     */
+    public static ApiServer start(String bind, int port, java.util.function.Supplier<CoreServices> core,
+            TokenAuthenticator authenticator, RateLimiter rateLimiter, long maxBodyBytes) {
         requireNonNull(bind, "bind is null");
         requireNonNull(rateLimiter, "rateLimiter is null");
         requireNonNull(core, "core is null");
@@ -111,6 +122,11 @@ public final class ApiServer implements AutoCloseable {
 
     static ResourceConfig application(CoreServices core, TokenAuthenticator authenticator, RateLimiter rateLimiter,
             long maxBodyBytes) {
+        return application(() -> core, authenticator, rateLimiter, maxBodyBytes);
+    }
+
+    static ResourceConfig application(java.util.function.Supplier<CoreServices> core, TokenAuthenticator authenticator,
+            RateLimiter rateLimiter, long maxBodyBytes) {
         return new ResourceConfig()
                 .register(VersionsResource.class)
                 .register(DatastoresResource.class)
@@ -141,24 +157,40 @@ public final class ApiServer implements AutoCloseable {
                 .register(new AbstractBinder() {
                     @Override
                     protected void configure() {
-                        bind(core.instances()).to(InstanceService.class);
-                        bind(core.backups()).to(BackupService.class);
-                        bind(core.backupStrategies()).to(BackupStrategyService.class);
-                        bind(core.datastores()).to(DatastoreCatalog.class);
-                        bind(core.flavors()).to(FlavorCatalog.class);
-                        bind(core.configurations()).to(ConfigurationService.class);
-                        bind(core.accounts()).to(AccountService.class);
-                        bind(core.quotas()).to(QuotaService.class);
+                        bindFactory(lazily(() -> core.get().instances())).to(InstanceService.class);
+                        bindFactory(lazily(() -> core.get().backups())).to(BackupService.class);
+                        bindFactory(lazily(() -> core.get().backupStrategies())).to(BackupStrategyService.class);
+                        bindFactory(lazily(() -> core.get().datastores())).to(DatastoreCatalog.class);
+                        bindFactory(lazily(() -> core.get().flavors())).to(FlavorCatalog.class);
+                        bindFactory(lazily(() -> core.get().configurations())).to(ConfigurationService.class);
+                        bindFactory(lazily(() -> core.get().accounts())).to(AccountService.class);
+                        bindFactory(lazily(() -> core.get().quotas())).to(QuotaService.class);
                         bind(rateLimiter).to(RateLimiter.class);
-                        bind(new CertificateAuthorityResource.Authority(core.certificateAuthority()))
+                        bindFactory(lazily(() -> new CertificateAuthorityResource.Authority(core.get().certificateAuthority())))
                                 .to(CertificateAuthorityResource.Authority.class);
                         bind(authenticator).to(TokenAuthenticator.class);
-                        bind(core.agents()).to(AgentService.class);
-                        bind(new AgentsResource.Listener(core.agentListenerUrl())).to(AgentsResource.Listener.class);
+                        bindFactory(lazily(() -> core.get().agents())).to(AgentService.class);
+                        bindFactory(lazily(() -> new AgentsResource.Listener(core.get().agentListenerUrl())))
+                                .to(AgentsResource.Listener.class);
                     }
                 })
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
                 .property(ServerProperties.BV_FEATURE_DISABLE, true);
+    }
+
+    /** A service asked for each time a resource needs it (then cheap: the core has started). */
+    private static <T> org.glassfish.hk2.api.Factory<T> lazily(java.util.function.Supplier<T> supplier) {
+        return new org.glassfish.hk2.api.Factory<>() {
+            @Override
+            public T provide() {
+                return supplier.get();
+            }
+
+            @Override
+            public void dispose(T instance) {
+                // the core owns its services
+            }
+        };
     }
 
     /** An address clients can use: a wildcard bind is reached through loopback. */

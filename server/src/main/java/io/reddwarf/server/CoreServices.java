@@ -17,7 +17,7 @@ import io.reddwarf.core.quota.QuotaService;
 public record CoreServices(InstanceService instances, DatastoreCatalog datastores, FlavorCatalog flavors,
         ConfigurationService configurations, AccountService accounts, QuotaService quotas,
         BackupService backups, BackupStrategyService backupStrategies, String certificateAuthority,
-        AgentService agents, String agentListenerUrl) {
+        AgentService agents, java.util.function.Supplier<String> agentListenerUrl) {
     public CoreServices {
         requireNonNull(certificateAuthority, "certificateAuthority is null");
         requireNonNull(agents, "agents is null");
@@ -33,11 +33,14 @@ public record CoreServices(InstanceService instances, DatastoreCatalog datastore
     }
 
     public static CoreServices of(Reddwarf core) {
-        return of(core, "");
+        return of(core, () -> "");
     }
 
-    /** With the URL agents reach the agent listener at (empty when none listens). */
-    public static CoreServices of(Reddwarf core, String agentListenerUrl) {
+    /**
+     * With the URL agents reach the agent listener at (empty when none listens); asked when an
+     * agent is enrolled, so the API may answer before the listener is up.
+     */
+    public static CoreServices of(Reddwarf core, java.util.function.Supplier<String> agentListenerUrl) {
         return new CoreServices(core.instances(), core.datastores(), core.flavors(), core.configurations(),
                 core.accounts(), core.quotas(), core.backups(), core.backupStrategies(), core.certificateAuthority(),
                 core.agents(), agentListenerUrl);

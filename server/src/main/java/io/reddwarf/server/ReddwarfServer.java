@@ -55,26 +55,89 @@ public final class ReddwarfServer implements AutoCloseable {
         // clouds.yaml is written anew below.
         HomePermissions.ownerOnlyFile(options.home().resolve(LocalCredentials.FILE_NAME));
         HomePermissions.ownerOnlyFile(options.home().resolve(LocalCredentials.LOCK_FILE_NAME));
-        Reddwarf core = Reddwarf.start(config);
+        String agentBind = agentBind(options);
+        // The core (state store, reconciliation) starts beside the API: requests that need it
+        // wait for it, what needs nothing of it (GET /) is answered at once. The agent listener and
+        // the local agent start after both; commands submitted meanwhile wait in the state store.
+        java.util.concurrent.CompletableFuture<Reddwarf> coreStarted = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().name("core-start").start(() -> {
+            try {
+                coreStarted.complete(Reddwarf.start(config));
+            } catch (Throwable e) {
+                coreStarted.completeExceptionally(e);
+            }
+        });
+        java.util.concurrent.CompletableFuture<AgentListener> agentsStarted = new java.util.concurrent.CompletableFuture<>();
+        java.util.function.Supplier<CoreServices> services = memoized(() -> CoreServices.of(coreStarted.join(),
+                () -> agentsStarted.join().baseUri().toString()));
+        ApiServer api = null;
         AgentListener agents = null;
+        Reddwarf core = null;
         try {
-            String agentBind = agentBind(options);
-            agents = AgentListener.start(agentBind, agentPort(options), java.util.stream.Stream.of(
-                    config.instanceAddress(), agentBind).filter(a -> !a.equals("0.0.0.0") && !a.equals("::")).distinct()
-                    .toList(), core.agents(), core.authority());
-            core.startLocalAgent(agents.baseUri());
-            ApiServer api = ApiServer.start(options.bind(), options.port(), CoreServices.of(core, agents.baseUri().toString()),
-                    credentials, new RateLimiter(rateLimitPerMinute(options.home()), java.time.Clock.systemUTC()),
+            api = ApiServer.start(options.bind(), options.port(), services, credentials,
+                    new RateLimiter(rateLimitPerMinute(options.home()), java.time.Clock.systemUTC()),
                     maxBodyBytes(options.home()));
+            core = awaitCore(coreStarted);
             Path clouds = CloudsYaml.write(options.home(), api.baseUri());
+            agents = AgentListener.start(agentBind, agentPort(options), java.util.stream.Stream.of(
+                    config.instanceAddress(), agentBind).filter(a -> !a.equals("0.0.0.0") && !a.equals("::"))
+                    .distinct().toList(), core.agents(), core.authority());
+            agentsStarted.complete(agents);
+            core.startLocalAgent(agents.baseUri());
             return new ReddwarfServer(core, api, agents, credentials, clouds);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            agentsStarted.completeExceptionally(e);
+            if (api != null) {
+                api.close();
+            }
             if (agents != null) {
                 agents.close();
             }
-            core.close();
+            if (core == null) {
+                core = coreStarted.handle((started, failure) -> started).join();
+            }
+            if (core != null) {
+                core.close();
+            }
             throw e;
         }
+    }
+
+    /** The started core; its start's failure as it was thrown. */
+    private static Reddwarf awaitCore(java.util.concurrent.CompletableFuture<Reddwarf> started) {
+        try {
+            return started.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
+    /** {@code supplier}'s value, made once. */
+    private static <T> java.util.function.Supplier<T> memoized(java.util.function.Supplier<T> supplier) {
+        return new java.util.function.Supplier<>() {
+            private volatile T value;
+
+            @Override
+            public T get() {
+                T made = value;
+                if (made == null) {
+                    synchronized (this) {
+                        made = value;
+                        if (made == null) {
+                            made = supplier.get();
+                            value = made;
+                        }
+                    }
+                }
+                return made;
+            }
+        };
     }
 
     /**

@@ -35,7 +35,12 @@ public final class AgentsResource {
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(10);
 
     /** The URL agents reach the agent listener at. */
-    public record Listener(String url) {}
+    /** Where agents reach the control plane: asked at enrolment (the listener may start after the API). */
+    public record Listener(java.util.function.Supplier<String> address) {
+        String url() {
+            return address.get();
+        }
+    }
 
     private final AgentService agents;
     private final Listener listener;
