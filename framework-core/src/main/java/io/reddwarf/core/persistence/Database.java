@@ -61,11 +61,18 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** H2's file system that reopens a file channel closed by an interrupt ({@code FilePathRetryOnInterrupt}). */
+    static final String RETRY_SCHEME = "retry";
+
     static String embeddedUrl(Path stateDir) {
         OwnerOnlyFilePath.register();
         // AUTO_SERVER is off: one control plane owns the file; a second one fails fast on the lock.
         // WRITE_DELAY=0: a commit is on disk before the API answers, so kill -9 loses no committed row.
-        return "jdbc:h2:" + OwnerOnlyFilePath.SCHEME + ":" + stateDir.resolve("reddwarf").toAbsolutePath()
+        // retry: a thread interrupted in the middle of the file's I/O (a workflow stopped at shutdown,
+        // a caller that gave up) would otherwise close the file channel under every other connection
+        // (ClosedByInterruptException, then "The database has been closed"); H2's retry layer
+        // reopens it and carries on.
+        return "jdbc:h2:" + RETRY_SCHEME + ":" + OwnerOnlyFilePath.SCHEME + ":" + stateDir.resolve("reddwarf").toAbsolutePath()
                 + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
     }
 
