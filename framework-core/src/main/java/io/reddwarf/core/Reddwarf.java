@@ -256,10 +256,19 @@ public final class Reddwarf implements AutoCloseable {
         return drivers.problems();
     }
 
-    @Override
-    public void close() {
+    /**
+     * Stops the health loop and lets the workflows in flight end (for up to the scheduler's grace):
+     * call it while agents can still report, before their listener closes, so a delete or build in
+     * flight finishes instead of being cut off. {@link #close()} calls it too; twice is harmless.
+     */
+    public void stopWork() {
         health.close();
         workflows.close();
+    }
+
+    @Override
+    public void close() {
+        stopWork();
         localAgent.ifPresent(LocalAgent::close);
         database.close();
     }

@@ -270,11 +270,15 @@ public final class ReddwarfServer implements AutoCloseable {
         return agents.baseUri();
     }
 
-    /** Stops the API, then the core; instances keep running. */
+    /**
+     * Stops the API, lets the workflows in flight end while agents can still report their results,
+     * then closes the agent listener and the core; instances keep running.
+     */
     @Override
     public void close() {
         try {
             api.close();
+            core.stopWork();
             agents.close();
         } finally {
             core.close();

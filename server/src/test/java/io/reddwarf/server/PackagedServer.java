@@ -85,6 +85,12 @@ final class PackagedServer {
         base = "http://127.0.0.1:" + apiPort + "/v1.0/" + project;
     }
 
+    /** SIGTERM, as an operator's stop, and waits for the server to exit. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+
     /** SIGKILL, as a crash would. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();

@@ -59,6 +59,7 @@ public final class WorkflowScheduler implements AutoCloseable {
     public synchronized void close() {
         if (scheduler != null) {
             scheduler.stop();
+            scheduler = null;
         }
     }
 }
