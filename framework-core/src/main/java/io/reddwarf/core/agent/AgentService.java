@@ -263,9 +263,8 @@ public final class AgentService {
                     if (unused.isPresent() && PREPARATIONS.contains(row.getOperation())
                             && arguments.path("tls").path("request").asBoolean()
                             && arguments.get("tls") instanceof com.fasterxml.jackson.databind.node.ObjectNode tls) {
-                        String address = InstanceWire.spec(InstanceWire.field(arguments, "instance")).address();
-                        tls.put("certificate", authority.issueInstance(unused.get(), row.getInstanceId(), address))
-                                .put("authority", authority.certificatePem());
+                        var issued = issueFor(row, arguments, unused.get());
+                        tls.put("certificate", issued.certificate()).put("authority", issued.authority());
                         unused = Optional.empty();
                     }
                     commands.add(new Command(row.getId(), row.getInstanceId(), row.getOperation(), arguments));
@@ -343,10 +342,20 @@ public final class AgentService {
         } catch (IllegalArgumentException e) {
             throw ReddwarfException.badRequest("public_key is not a base64 DER EC public key: " + e.getMessage());
         }
-        String address = InstanceWire.spec(InstanceWire.field(arguments, "instance")).address();
-        String certificate = authority.issueInstance(publicKey, row.getInstanceId(), address);
+        var issued = issueFor(row, arguments, publicKey);
         LOG.info("Issued the TLS certificate of instance {} for the key agent {} made", row.getInstanceId(), agentId);
-        return new io.reddwarf.agent.protocol.CertificateRequest.Issued(certificate, authority.certificatePem());
+        return issued;
+    }
+
+    /**
+     * The certificate for {@code publicKey} as the instance of the stored preparation {@code row}
+     * ({@code arguments} opened), at the address that preparation names: never names an agent sends.
+     */
+    private io.reddwarf.agent.protocol.CertificateRequest.Issued issueFor(AgentCommandsRecord row, JsonNode arguments,
+            java.security.PublicKey publicKey) {
+        String address = InstanceWire.spec(InstanceWire.field(arguments, "instance")).address();
+        return new io.reddwarf.agent.protocol.CertificateRequest.Issued(
+                authority.issueInstance(publicKey, row.getInstanceId(), address), authority.certificatePem());
     }
 
     /**
