@@ -38,7 +38,8 @@ def start_server(scratch, port_range, properties=""):
     api_port = free_port()
     java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java")
     log = open(os.path.join(scratch, "server.log"), "w")
-    server = subprocess.Popen([java] + server_jvm_options() + ["-jar", jar, "--port", str(api_port), "--home", home],
+    # under the reaper scripts/start uses too (SIGTERM to it reaches the JVM)
+    server = subprocess.Popen(["tini", "-s", "--", java] + server_jvm_options() + ["-jar", jar, "--port", str(api_port), "--home", home],
                               stdout=log, stderr=log)
     deadline = time.monotonic() + 60
     while True:

@@ -43,8 +43,14 @@ reddwarf_ensure_packages() {
 }
 
 # What instances need at run time (libaio1 and libnuma1: the MySQL 8.0 server of the mysql datastore;
-# bubblewrap: the sandbox engines run in when the control plane runs as root).
-REDDWARF_RUNTIME_PACKAGES=(mariadb-server mariadb-client mariadb-backup libaio1 libnuma1 bubblewrap)
+# bubblewrap: the sandbox engines run in when the control plane runs as root; tini: the reaper the
+# server runs under, see reddwarf_reaper).
+REDDWARF_RUNTIME_PACKAGES=(mariadb-server mariadb-client mariadb-backup libaio1 libnuma1 bubblewrap tini)
+
+# The command a control plane runs under so that engines, which are never children of a JVM, are
+# reaped when they end: tini as a child subreaper, which also passes signals on to the JVM. Under
+# systemd, or in a container whose init reaps, this is redundant and harmless.
+REDDWARF_REAPER=(tini -s --)
 # What the test suite needs in addition: the real OpenStack CLI with the Trove plugin, openssl,
 # which checks the certificates the control plane issues, and iproute2, whose network namespace and
 # veth pair put an agent on a network of its own.

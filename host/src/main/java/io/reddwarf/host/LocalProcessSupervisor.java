@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local provider's {@link ProcessSupervisor}: daemons run in their own session (via
- * {@code setsid}) with output appended to {@code <logDir>/<name>.out} and their pid in
- * {@code <runDir>/<name>.pid}; they survive the control plane, even a {@code kill -9} of it.
+ * {@code setsid}), detached from the JVM that starts them, with output appended to
+ * {@code <logDir>/<name>.out} and their pid in {@code <runDir>/<name>.pid}; they survive the
+ * control plane, even a {@code kill -9} of it.
  *
  * <p>A recorded pid counts as the daemon only while the process's command line contains the
  * owner directory (the instance's home), so a pid reused by an unrelated process is never
@@ -47,6 +48,7 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
     private static final Path PROC = Path.of("/proc");
     private static final Duration POLL = Duration.ofMillis(5);
     private static final Duration PUMP_STOP_TIMEOUT = Duration.ofSeconds(2);
+    private static final String BASH = "/bin/bash";
 
     private final Path runDir;
     private final Path logDir;
@@ -89,11 +91,24 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
         this.confinement = requireNonNull(confinement, "confinement is null");
     }
 
+    /**
+     * Starts the daemon in a session of its own through a shell that exits as soon as it has
+     * started it: the daemon is never a child of this JVM, which would otherwise hold a thread
+     * waiting for it for as long as it runs (the JDK's process reaper), one per instance. The
+     * daemon's parent becomes the host's reaper (the nearest subreaper above this JVM, such as the
+     * {@code tini} that {@code scripts/start} runs the server under, or init); it is watched by
+     * pid, see {@link #alivePid}.
+     */
     @Override
     public long spawn(Daemon daemon) {
         requireNonNull(daemon, "daemon is null");
-        List<String> argv = new ArrayList<>(daemon.argv().size() + 1);
-        argv.add("setsid");
+        List<String> argv = new ArrayList<>(daemon.argv().size() + 8);
+        // The shell is not a process group leader, so setsid starts a new session in place and $!
+        // is the daemon's pid (or the sandbox's, whose descendant the daemon becomes). The daemon's
+        // output goes where the shell's errors go: the log. The shell would have the daemon ignore
+        // SIGINT and SIGQUIT, as it does for every command it runs in the background; the trap
+        // undoes that.
+        argv.addAll(List.of(BASH, "-c", "( trap - INT QUIT; exec setsid \"$@\" ) </dev/null >&2 & echo $!", "reddwarf-spawn"));
         confinement.ifPresentOrElse(c -> {
             c.sandbox().checkInstalled();
             c.sandbox().prepare(ownerDir, c.ownedDirs(), daemon.reads(), c.identity());
@@ -103,34 +118,44 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(daemon.workingDir().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+                .redirectError(ProcessBuilder.Redirect.appendTo(output.toFile()));
         if (confinement.isEmpty()) {
             builder.environment().putAll(daemon.environment());
         }
         LOG.debug("Spawning daemon {}: {}", daemon.name(), daemon.argv());
-        Process process;
+        long pid;
         try {
             // inside an existing home only: an instance whose files vanished is not recreated
             if (!Files.isDirectory(runDir)) {
                 Files.createDirectory(runDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
-            process = builder.start();
+            Process shell = builder.start();
+            String started;
+            try (InputStream stdout = shell.getInputStream()) {
+                started = new String(stdout.readNBytes(32), UTF_8).strip();
+            }
+            int exit = shell.waitFor();
+            if (exit != 0 || !isNumeric(started)) {
+                throw new DatastoreException("Could not start daemon '" + daemon.name() + "': the shell that starts it exited with "
+                        + exit + ": " + lastLine(output));
+            }
+            pid = Long.parseLong(started);
         } catch (IOException e) {
             throw new DatastoreException("Could not start daemon '" + daemon.name() + "': " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatastoreException("Interrupted while starting daemon '" + daemon.name() + "'.", e);
         }
-        // setsid execs in place (the child of the JVM is never a process group leader), so this is the
-        // daemon's pid, or the sandbox's whose descendant the daemon becomes.
-        long pid = process.pid();
         try {
             writeAtomically(pidFile(daemon.name()), Long.toString(pid));
         } catch (IOException e) {
-            process.destroyForcibly();
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             throw new DatastoreException("Could not write the pid file of daemon '" + daemon.name() + "'.", e);
         }
         String program = daemon.argv().get(0);
         if (confinement.isPresent()) {
-            pid = awaitSandboxedDaemon(pid, program).orElseThrow(() -> new DatastoreException("The sandbox of daemon '"
+            long sandbox = pid;
+            pid = awaitSandboxedDaemon(sandbox, program).orElseThrow(() -> new DatastoreException("The sandbox of daemon '"
                     + daemon.name() + "' exited before starting it: " + lastLine(output)));
             try {
                 writeAtomically(pidFile(daemon.name()), Long.toString(pid));

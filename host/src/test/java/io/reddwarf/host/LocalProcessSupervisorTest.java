@@ -61,6 +61,19 @@ final class LocalProcessSupervisorTest {
     }
 
     @Test
+    void aDaemonIsNoChildOfTheJvmAndKeepsTheDefaultSignals() throws IOException {
+        long pid = supervisor.spawn(sleeper());
+
+        long parent = ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L);
+        assertThat(parent).as("parent of the daemon").isNotEqualTo(ProcessHandle.current().pid());
+        assertThat(ProcessHandle.current().children().mapToLong(ProcessHandle::pid)).doesNotContain(pid);
+        String ignored = Files.readAllLines(Path.of("/proc/" + pid + "/status"), UTF_8).stream()
+                .filter(line -> line.startsWith("SigIgn:")).findFirst().orElseThrow();
+        long mask = Long.parseLong(ignored.substring("SigIgn:".length()).strip(), 16);
+        assertThat(mask & 0b110).as("SIGINT and SIGQUIT ignored (mask %s)", Long.toHexString(mask)).isZero();
+    }
+
+    @Test
     void stopTerminatesTheDaemonAndRemovesItsPidFile() {
         long pid = supervisor.spawn(sleeper());
         awaitAlive("sleeper");
